@@ -1,0 +1,432 @@
+/* alog.h - public API of the alog core library.
+ *
+ * Data flows one way: producer -> wire -> transport -> per-producer list
+ * -> stats -> report.  Records are plain structs; lists, results and
+ * merges are opaque.  Every function returns 0 (ALOG_OK) or a negative
+ * ALOG_E* code; the library never exits, only the programs' mains do.
+ * Times are nanoseconds on CLOCK_MONOTONIC unless a comment says otherwise.
+ */
+#ifndef ALOG_H
+#define ALOG_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ALOG_VERSION "1.0.0"
+
+/* ---- errors ---------------------------------------------------------- */
+
+enum alog_err {
+    ALOG_OK = 0,
+    ALOG_EINVAL = -1,  /* bad argument or option value */
+    ALOG_ENOMEM = -2,  /* allocation failed */
+    ALOG_ESYS = -3,    /* a system call failed; errno tells which */
+    ALOG_EIO = -4,     /* a write of output failed (disk full, closed pipe) */
+    ALOG_EPROTO = -5,  /* a line or frame that does not parse */
+    ALOG_ESHORT = -6,  /* a producer stopped early or failed */
+    ALOG_EINTR = -7,   /* the run was interrupted by SIGINT/SIGTERM */
+    ALOG_ERANGE = -8,  /* a value out of its allowed range */
+    ALOG_EMPI = -9,    /* an MPI call failed */
+};
+
+/* Static message for an ALOG_E* code; never NULL. */
+const char *alog_strerror(int err);
+
+/* Process exit status for a run's result code:
+ * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
+int alog_exit_status(int err);
+
+/* ---- clock ----------------------------------------------------------- */
+
+/* CLOCK_MONOTONIC in ns.  The one clock of the async and omp models. */
+int64_t alog_now_ns(void);
+
+/* ---- records --------------------------------------------------------- */
+
+enum alog_record_flags {
+    ALOG_REC_FOREIGN = 1u << 0, /* from an --exec command: times are arrival */
+    ALOG_REC_TEXT = 1u << 1,    /* carries a text line, see alog_reclist_text */
+    ALOG_REC_CLOCK = 1u << 2,   /* foreign line with exactly two integers */
+};
+
+typedef struct alog_record {
+    int64_t sched_ns;   /* scheduled emit time (ns); foreign: arrival */
+    int64_t produce_ns; /* when the producer emitted it (ns); foreign: arrival */
+    int64_t collect_ns; /* when the collector stored it (ns) */
+    int64_t clock_ms;   /* the 'Clock <ms>' value as written on the wire */
+    uint64_t seq;       /* producer's sequence number, from 0; foreign: line no. */
+    uint32_t producer;  /* producer index, 0..N-1 */
+    uint32_t bytes;     /* bytes of this record on its wire */
+    uint32_t flags;     /* ALOG_REC_* */
+    uint32_t text;      /* with ALOG_REC_TEXT: text id in the record's list */
+} alog_record;
+
+/* The time a record sits at on the merged timeline (produce time). */
+static inline int64_t alog_record_time(const alog_record *r)
+{
+    return r->produce_ns;
+}
+
+/* ---- wires: how records travel through a pipe ------------------------ */
+
+enum alog_wire { ALOG_WIRE_TEXT = 0, ALOG_WIRE_BINARY = 1 };
+
+/* Binary frame, little endian, fixed 40-byte header then padding:
+ *   u32 magic "ALOG" | u32 frame bytes (header included) | u32 producer |
+ *   u32 reserved (0) | u64 seq | i64 sched_ns | i64 produce_ns | pad ... */
+#define ALOG_FRAME_MAGIC 0x474f4c41u
+#define ALOG_FRAME_HDR 40u
+/* Longest text line or frame accepted; longer ones count as malformed. */
+#define ALOG_WIRE_MAX 65536u
+
+/* Encode r on `wire` into buf (cap bytes), padded with filler up to `size`
+ * bytes when the natural encoding is shorter (size 0: natural size).
+ * Text: "Clock <ms> from <id> seq <n> sched <ns> prod <ns>[ xxx...]\n".
+ * Returns the bytes written (> 0), or ALOG_ERANGE if cap is too small or
+ * size > ALOG_WIRE_MAX. */
+int alog_wire_encode(int wire, const alog_record *r, size_t size, char *buf,
+                     size_t cap);
+
+/* Parse one of alog's own text lines (no newline) into r (producer, seq,
+ * sched_ns, produce_ns, clock_ms set; bytes = len + 1).  0 or ALOG_EPROTO. */
+int alog_text_parse(const char *line, size_t len, alog_record *r);
+
+/* A foreign line, read the way the original read it: if it holds exactly
+ * two integer tokens, store them in *clock and *id and return 1; else 0. */
+int alog_foreign_parse(const char *line, size_t len, int64_t *clock,
+                       int64_t *id);
+
+/* Called by the decoder for each record; text/len is the line for foreign
+ * records (NULL otherwise).  A non-zero return stops the feed and is
+ * returned from it. */
+typedef int (*alog_emit_fn)(void *arg, const alog_record *r, const char *text,
+                            size_t len);
+
+/* Stream decoder: caller-allocated, fields private.  Survives partial reads
+ * and records split across reads. */
+typedef struct alog_decoder {
+    char *buf;          /* private */
+    size_t len, cap;    /* private */
+    size_t off;         /* private: parse position */
+    int wire;           /* ALOG_WIRE_* */
+    int foreign;        /* lines from a foreign command */
+    int skipping;       /* private: inside an oversized line */
+    uint32_t producer;  /* producer index stamped on foreign records */
+    uint64_t lines;     /* records and events emitted */
+    uint64_t malformed; /* lines/frames that did not parse or were too long */
+} alog_decoder;
+
+int alog_decoder_init(alog_decoder *d, int wire, int foreign,
+                      uint32_t producer);
+void alog_decoder_free(alog_decoder *d);
+/* Space to read into directly (at least `want` bytes); NULL on ENOMEM. */
+char *alog_decoder_space(alog_decoder *d, size_t want, size_t *avail);
+/* n bytes were read into the space: parse what is complete. */
+int alog_decoder_commit(alog_decoder *d, size_t n, int64_t now_ns,
+                        alog_emit_fn emit, void *arg);
+/* Copying convenience: space + memcpy + commit. */
+int alog_decoder_feed(alog_decoder *d, const void *data, size_t n,
+                      int64_t now_ns, alog_emit_fn emit, void *arg);
+/* End of stream: a trailing unterminated line is emitted if foreign,
+ * else counted as malformed. */
+int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
+                        void *arg);
+
+/* ---- per-producer lists ---------------------------------------------- */
+
+/* Append-only, chunked (no malloc per record), in arrival order. */
+typedef struct alog_reclist alog_reclist;
+
+alog_reclist *alog_reclist_new(void);
+void alog_reclist_free(alog_reclist *l);
+/* Slot for one more record, to be filled in place; NULL on ENOMEM. */
+alog_record *alog_reclist_push(alog_reclist *l);
+/* Copy r in; 0 or ALOG_ENOMEM. */
+int alog_reclist_append(alog_reclist *l, const alog_record *r);
+/* Copy r in with its text line (kept in the list's arena); sets
+ * ALOG_REC_TEXT and r's text id on the stored copy. */
+int alog_reclist_append_text(alog_reclist *l, const alog_record *r,
+                             const char *text, size_t len);
+size_t alog_reclist_len(const alog_reclist *l);
+/* i-th record, O(log chunks); NULL if i is out of range. */
+const alog_record *alog_reclist_at(const alog_reclist *l, size_t i);
+/* Text of a record with ALOG_REC_TEXT; *len set; NULL if none. */
+const char *alog_reclist_text(const alog_reclist *l, const alog_record *r,
+                              size_t *len);
+/* Bytes of memory the list holds (records, chunks, texts). */
+size_t alog_reclist_memory(const alog_reclist *l);
+
+/* Sequential walk without the at() lookup; caller-allocated. */
+typedef struct alog_reclist_iter {
+    const alog_reclist *l; /* private */
+    size_t chunk, pos;     /* private */
+} alog_reclist_iter;
+void alog_reclist_iter_init(alog_reclist_iter *it, const alog_reclist *l);
+const alog_record *alog_reclist_iter_next(alog_reclist_iter *it);
+
+/* k-way merge of lists, each already in time order, into one timeline
+ * ordered by (alog_record_time, producer, seq).  A heap of k cursors:
+ * O(total log k), no copy of the records.  The lists outlive the merge. */
+typedef struct alog_merge alog_merge;
+alog_merge *alog_merge_new(alog_reclist *const *lists, size_t k);
+/* Next record, or NULL at the end; *list_index (may be NULL) tells which. */
+const alog_record *alog_merge_next(alog_merge *m, size_t *list_index);
+void alog_merge_free(alog_merge *m);
+
+/* ---- pacing ---------------------------------------------------------- */
+
+/* Absolute-deadline schedule: deadline k = start + k*interval, so errors
+ * never accumulate.  interval 0 means as fast as possible. */
+typedef struct alog_pace {
+    int64_t start_ns;    /* deadline of record 0 */
+    int64_t interval_ns; /* 0: unthrottled */
+    uint64_t k;          /* next record's index */
+} alog_pace;
+
+void alog_pace_init(alog_pace *p, int64_t start_ns, int64_t interval_ns);
+int64_t alog_pace_deadline(const alog_pace *p, uint64_t k);
+/* Sleep until the next deadline (clock_nanosleep TIMER_ABSTIME, EINTR
+ * resumed unless *stop (may be NULL) becomes non-zero), store it in *sched_ns and
+ * advance.  Returns 0, or ALOG_EINTR when *stop was set. */
+int alog_pace_wait(alog_pace *p, const atomic_int *stop, int64_t *sched_ns);
+/* Seconds to ns, rounded; ALOG_EINVAL for negative/NaN/too large. */
+int alog_seconds_to_ns(double s, int64_t *ns);
+/* Lower this thread's timer slack (Linux default 50 us); 0 or ALOG_ESYS. */
+int alog_timerslack_set(unsigned long ns);
+
+/* ---- statistics ------------------------------------------------------ */
+
+/* Nearest-rank percentile p in [0,100] of v[0..n); sorts v in place.
+ * n == 0 gives 0. */
+int64_t alog_percentile(int64_t *v, size_t n, double p);
+
+typedef struct alog_pstats {
+    uint64_t records;   /* records stored */
+    uint64_t bytes;     /* wire bytes of those records */
+    uint64_t gaps;      /* missing sequence numbers */
+    uint64_t dups;      /* records whose seq was not above the previous */
+    double achieved_hz; /* (records-1) / (last - first produce time) */
+    int64_t first_ns, last_ns; /* produce time of first/last record */
+    int64_t late_p50, late_p99, late_max; /* produce - sched (ns) */
+    int64_t lat_p50, lat_p99, lat_max;    /* collect - produce (ns) */
+} alog_pstats;
+
+/* Statistics of one list.  Scratch memory is the list's length in int64. */
+int alog_stats_list(const alog_reclist *l, alog_pstats *out);
+
+/* ---- the result of a run: what the report prints --------------------- */
+
+enum alog_pstatus {
+    ALOG_PS_OK = 0,     /* delivered what was asked */
+    ALOG_PS_SHORT = 1,  /* ended before its count (or its duration) */
+    ALOG_PS_EXIT = 2,   /* exited with a non-zero status (code) */
+    ALOG_PS_SIGNAL = 3, /* killed by a signal (code = signal number) */
+    ALOG_PS_STOPPED = 4 /* stopped by the collector (interrupt) */
+};
+
+typedef struct alog_result alog_result;
+
+/* n producers; each gets an empty list.  NULL on ENOMEM. */
+alog_result *alog_result_new(unsigned n);
+void alog_result_free(alog_result *res);
+unsigned alog_result_producers(const alog_result *res);
+alog_reclist *alog_result_list(alog_result *res, unsigned i);
+const alog_reclist *alog_result_list_const(const alog_result *res, unsigned i);
+/* Target of producer i: rate (0 = unthrottled) and count (0 = by time). */
+void alog_result_set_target(alog_result *res, unsigned i, double hz,
+                            uint64_t count);
+void alog_result_target(const alog_result *res, unsigned i, double *hz,
+                        uint64_t *count);
+void alog_result_add_malformed(alog_result *res, unsigned i, uint64_t n);
+uint64_t alog_result_malformed(const alog_result *res, unsigned i);
+/* How producer i ended (ALOG_PS_*; code: exit status or signal). */
+void alog_result_set_status(alog_result *res, unsigned i, int status,
+                            int code);
+int alog_result_status(const alog_result *res, unsigned i, int *code);
+/* Free text shown per producer ("where": host, cpu, command). Copied. */
+int alog_result_set_where(alog_result *res, unsigned i, const char *where);
+const char *alog_result_where(const alog_result *res, unsigned i);
+/* '# key=value' header lines, in order of addition; later keys replace. */
+int alog_result_header(alog_result *res, const char *key, const char *fmt,
+                       ...) __attribute__((format(printf, 3, 4)));
+size_t alog_result_header_count(const alog_result *res);
+void alog_result_header_at(const alog_result *res, size_t i, const char **key,
+                           const char **value);
+/* Extra per-run counters printed in the totals (e.g. "ring_full"). */
+int alog_result_counter(alog_result *res, const char *key, double value);
+size_t alog_result_counter_count(const alog_result *res);
+void alog_result_counter_at(const alog_result *res, size_t i,
+                            const char **key, double *value);
+/* Wall time and CPU time of the run (ns); peak RSS read at report time. */
+void alog_result_set_times(alog_result *res, int64_t wall_ns, int64_t cpu_ns);
+void alog_result_times(const alog_result *res, int64_t *wall_ns,
+                       int64_t *cpu_ns);
+/* Set when the run was interrupted. */
+void alog_result_set_interrupted(alog_result *res, int yes);
+int alog_result_interrupted(const alog_result *res);
+/* Memory held by all lists, bytes. */
+size_t alog_result_memory(const alog_result *res);
+/* ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is not
+ * ALOG_PS_OK or is short of its count. */
+int alog_result_outcome(const alog_result *res);
+
+/* ---- configuration and options -------------------------------------- */
+
+enum alog_model {
+    ALOG_MODEL_ASYNC = 1u << 0,
+    ALOG_MODEL_MPI = 1u << 1,
+    ALOG_MODEL_OMP = 1u << 2,
+    ALOG_MODEL_PRODUCER = 1u << 3, /* the alog-producer program */
+};
+enum alog_job { ALOG_JOB_LOG = 0, ALOG_JOB_PRIMES = 1 };
+enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
+enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
+enum alog_collect {
+    ALOG_COLLECT_ASYNC = 0,    /* mpi: pre-posted receives + Waitsome */
+    ALOG_COLLECT_BLOCKING = 1, /* mpi: MPI_Recv(ANY_SOURCE) loop */
+    ALOG_COLLECT_THREAD = 2,   /* omp: collector thread over SPSC rings */
+    ALOG_COLLECT_NONE = 3,     /* omp: each thread its own list */
+    ALOG_COLLECT_DEFAULT = -1  /* the model's default */
+};
+enum alog_schedule { ALOG_SCHED_STATIC = 0, ALOG_SCHED_DYNAMIC = 1 };
+enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
+
+/* Everything a run is asked to do.  Filled by alog_options_parse from the
+ * one option table; alog_config_free releases the lists. */
+typedef struct alog_config {
+    int model;              /* ALOG_MODEL_* of the program */
+    int job;                /* ALOG_JOB_* */
+    unsigned producers;     /* 0: one per interval given */
+    double *intervals;      /* seconds, cycled over producers */
+    unsigned n_intervals;
+    double rate;            /* Hz; > 0 overrides intervals */
+    uint64_t count;         /* records per producer; 0 with duration */
+    double duration;        /* seconds; 0: stop by count */
+    unsigned payload;       /* record size on the wire, bytes; 0 natural */
+    int wire;               /* ALOG_WIRE_* */
+    int readers;            /* ALOG_READERS_* */
+    char **exec;            /* --exec commands (async) */
+    unsigned n_exec;
+    int format;             /* ALOG_FMT_* */
+    int show;               /* ALOG_SHOW_*: records + timeline or report only */
+    const char *output;     /* report file, NULL: stdout */
+    uint64_t work;          /* trial-division steps per record */
+    int collect;            /* ALOG_COLLECT_* */
+    unsigned batch;         /* mpi: records per message (1: unbatched) */
+    double flush_ms;        /* mpi: batch flush deadline */
+    int64_t fail_after;     /* testing: producer stops after K (-1 never) */
+    unsigned ring;          /* omp: ring capacity, records */
+    uint64_t number;        /* primes: number to test */
+    uint64_t range_lo, range_hi; /* primes: --range A:B, hi 0 = unset */
+    unsigned parts;         /* primes: P, 0 = model default */
+    int schedule;           /* primes: ALOG_SCHED_* */
+    int processes;          /* primes async: parts in child processes */
+    int no_baseline;        /* primes: skip the serial baseline */
+    int producer_id;        /* alog-producer: this producer's index */
+    int64_t start_ns;       /* alog-producer: schedule start (0: now) */
+} alog_config;
+
+/* Defaults of the original experiment: 3 producers, 0.2,0.1,1 s, 10 each. */
+void alog_config_init(alog_config *cfg, int model);
+void alog_config_free(alog_config *cfg);
+/* Producers the run will have (producers, or one per interval). */
+unsigned alog_config_producers(const alog_config *cfg);
+/* Interval of producer i in ns (cycled; from rate if set). */
+int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
+
+enum alog_parse {
+    ALOG_PARSE_OK = 0,
+    ALOG_PARSE_HELP = 1,    /* --help: print alog_options_usage, exit 0 */
+    ALOG_PARSE_BAD = 2,     /* err holds the one-line message; exit 2 */
+    ALOG_PARSE_VERSION = 3  /* --version: print ALOG_VERSION, exit 0 */
+};
+/* Parse argv (argv[0] is the program) for `model`: an optional job name
+ * (log|primes) first, then options.  On ALOG_PARSE_BAD a one-line message
+ * naming the bad value is in err.  Parsing has no side effect but cfg. */
+int alog_options_parse(alog_config *cfg, int model, int argc, char **argv,
+                       char *err, size_t errlen);
+/* --help text for `model`, generated from the option table. */
+void alog_options_usage(FILE *f, int model, const char *prog);
+
+/* ---- report ---------------------------------------------------------- *
+ *
+ * One schema, three formats.  CSV (the machine-readable reference):
+ *   # key=value                      header lines, first (alog=, model=, ...)
+ *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
+ *   record,<p>,<seq>,...             records by producer (unless report only)
+ *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
+ *   event,<p>,<seq>,...              the merged timeline, in time order
+ *   kind,producer,status,code,records,expected,target_hz,achieved_hz,
+ *        late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,
+ *        lat_max_ns,gaps,dups,malformed,bytes,where
+ *   producer,<p>,ok|short|exit|signal|stopped,...
+ *   kind,records,bytes,wall_s,cpu_s,records_per_s,bytes_per_s,
+ *        peak_rss_bytes,list_bytes,interrupted[,<counter>...]
+ *   total,...
+ * A row whose first field is "kind" names the columns of the rows after it.
+ * Times in the record rows are ns since the run's first scheduled record.
+ * text is CSV-quoted ("" for a quote), empty for alog's own records.
+ * JSON: {"header":{k:v},"records":[{..}],"timeline":[{..}],
+ *        "producers":[{..}],"totals":{..}} with the same field names.
+ * Table: the same, aligned for people, times in ms/us.
+ */
+
+/* Adds the standard header (version, model, clock, host, cores, producers,
+ * ...) to res.  `model` and `clock` are names, e.g. "async", "CLOCK_MONOTONIC". */
+int alog_report_header_std(alog_result *res, const alog_config *cfg,
+                           const char *model, const char *clock);
+/* Writes records by producer and the merged timeline (unless cfg->show
+ * says report only), then the report, in cfg->format.  Flushes; returns
+ * ALOG_EIO if any write failed. */
+int alog_report_write(FILE *out, const alog_config *cfg,
+                      const alog_result *res);
+
+/* An output that is stdout or a file written atomically: a temporary file
+ * in the same directory, renamed over `path` only on success. */
+typedef struct alog_output {
+    FILE *f;        /* write here */
+    char *path;     /* private: final name, NULL for stdout */
+    char *tmp;      /* private: temporary name */
+} alog_output;
+int alog_output_open(alog_output *o, const char *path);
+/* ok != 0: flush, check, rename; else remove the temporary.  Returns
+ * ALOG_EIO on any failed write, flush, close or rename. */
+int alog_output_close(alog_output *o, int ok);
+
+/* ---- signals and progress ------------------------------------------- */
+
+/* Installs SIGINT/SIGTERM handlers that set a flag, and ignores SIGPIPE. */
+int alog_signals_install(void);
+/* Non-zero once SIGINT/SIGTERM arrived (the signal number). */
+int alog_signal_caught(void);
+/* Address of the flag (an atomic: threads read it), for alog_pace_wait
+ * and loops.  Non-zero means stop. */
+const atomic_int *alog_stop_flag(void);
+/* Ask the run to stop as if a signal came (e.g. duration reached). */
+void alog_stop_request(int why);
+
+/* Progress on stderr, at most once a second, only when stderr is a
+ * terminal and the run has lasted more than 2 s. */
+typedef struct alog_progress {
+    int64_t start_ns, last_ns; /* private */
+    int tty;                   /* private */
+} alog_progress;
+void alog_progress_init(alog_progress *p);
+void alog_progress_tick(alog_progress *p, uint64_t records, uint64_t target);
+void alog_progress_done(alog_progress *p);
+
+/* ---- CPU work -------------------------------------------------------- */
+
+/* Burn `steps` trial-division steps (the --work knob); returns a value
+ * that depends on all of them so the compiler keeps the work. */
+uint64_t alog_work(uint64_t steps);
+
+/* ---- runs: thin mains call these ------------------------------------ */
+
+/* The async model: children + pipes + epoll or reader threads.  Writes the
+ * report to out; returns an ALOG_E* code (see alog_exit_status). */
+int alog_run_async(const alog_config *cfg, FILE *out);
+
+#endif

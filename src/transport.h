@@ -1,0 +1,47 @@
+/* transport.h - how records travel from producers to the collector.
+ *
+ * One ops table per transport, one .c file each, found by name in a const
+ * registry.  The generic run (alog_run_transport) owns the result and the
+ * report; a transport only starts producers and fills per-producer lists.
+ */
+#ifndef ALOG_TRANSPORT_H
+#define ALOG_TRANSPORT_H
+
+#include "alog.h"
+
+typedef struct alog_transport {
+    const char *name;    /* registry name, e.g. "epoll" */
+    const char *summary; /* one line for --help and the report header */
+    /* Start the producers of cfg; res has alog_config_producers(cfg)
+     * producers (or n_exec for --exec).  Private state in *ctx. */
+    int (*open)(void **ctx, const alog_config *cfg, alog_result *res);
+    /* Collect into res until every producer has ended or *stop is set.
+     * Records already read are stored before returning. */
+    int (*collect)(void *ctx, alog_result *res, const atomic_int *stop);
+    /* Stop what still runs, reap it, set each producer's status, free ctx.
+     * Called once after open succeeded, whatever collect returned. */
+    int (*close)(void *ctx, alog_result *res);
+} alog_transport;
+
+/* Transports of the core library: "epoll", "threads" (pipes from child
+ * producers) and "dummy" (in-process, deterministic: the test double). */
+extern const alog_transport alog_transport_epoll;
+extern const alog_transport alog_transport_threads;
+extern const alog_transport alog_transport_dummy;
+
+/* Find `name` in a NULL-terminated table; NULL if absent. */
+const alog_transport *alog_transport_find(const alog_transport *const *table,
+                                          const char *name);
+/* The core registry (NULL-terminated). */
+extern const alog_transport *const alog_transports[];
+
+/* The generic collector run: result, header (model name given), open,
+ * collect, close, timing, report to out.  Returns the outcome code. */
+int alog_run_transport(const alog_transport *t, const alog_config *cfg,
+                       const char *model, FILE *out);
+
+/* Path of the alog-producer program: $ALOG_PRODUCER, else next to the
+ * running executable.  Writes into buf; 0 or ALOG_ESYS. */
+int alog_producer_path(char *buf, size_t cap);
+
+#endif
