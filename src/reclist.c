@@ -1,0 +1,257 @@
+/* reclist.c - append-only per-producer record lists.  Records live in
+ * chunks of 64, 128, ... 65536 records (then 65536 each), so a push never
+ * moves a record and the chunk of an index is plain arithmetic.  Text lines
+ * live in a chunked char arena indexed by a table of (pointer, length). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "alog.h"
+
+#define FIRST_SHIFT 6u  /* first chunk: 64 records */
+#define LAST_SHIFT 16u  /* chunks stop growing at 65536 records */
+#define GROWN_CHUNKS (LAST_SHIFT - FIRST_SHIFT + 1u)
+/* Records held by the growing chunks 0..GROWN_CHUNKS-1. */
+#define GROWN_RECORDS (((size_t)1 << FIRST_SHIFT) * (((size_t)1 << GROWN_CHUNKS) - 1))
+/* Chunks this big go on transparent huge pages when the kernel allows:
+ * first-touch page faults, not the copy, dominate a fast collector. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define ARENA_FIRST 1024u
+#define ARENA_MAX 65536u
+
+typedef struct text_ref {
+    const char *p;
+    size_t len;
+} text_ref;
+
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t cap, used;
+    char data[];
+} arena_chunk;
+
+struct alog_reclist {
+    alog_record **chunks;
+    size_t nchunks, chunks_cap;
+    size_t len;
+    text_ref *texts;
+    size_t ntexts, texts_cap;
+    arena_chunk *arena; /* newest first */
+    size_t arena_bytes;
+};
+
+static size_t chunk_cap(size_t c)
+{
+    return c < GROWN_CHUNKS ? (size_t)1 << (FIRST_SHIFT + c)
+                            : (size_t)1 << LAST_SHIFT;
+}
+
+static size_t chunk_start(size_t c)
+{
+    if (c < GROWN_CHUNKS)
+        return ((size_t)1 << FIRST_SHIFT) * (((size_t)1 << c) - 1);
+    return GROWN_RECORDS + (c - GROWN_CHUNKS) * ((size_t)1 << LAST_SHIFT);
+}
+
+/* Bytes allocated for chunk c (rounded up for huge pages). */
+static size_t chunk_bytes(size_t c)
+{
+    size_t b = chunk_cap(c) * sizeof(alog_record);
+    return b >= HUGE_PAGE ? (b + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : b;
+}
+
+static alog_record *chunk_alloc(size_t c)
+{
+    size_t b = chunk_bytes(c);
+    if (b < HUGE_PAGE)
+        return malloc(b);
+    void *p = aligned_alloc(HUGE_PAGE, b);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        (void)madvise(p, b, MADV_HUGEPAGE); /* advice only: failure is fine */
+#endif
+    return p;
+}
+
+static void locate(size_t i, size_t *c, size_t *pos)
+{
+    if (i < GROWN_RECORDS) {
+        /* chunk c holds [64(2^c - 1), 64(2^(c+1) - 1)): c = log2(i/64 + 1) */
+        size_t q = (i >> FIRST_SHIFT) + 1;
+        size_t k = 0;
+        while (q >>= 1)
+            k++;
+        *c = k;
+    } else {
+        *c = GROWN_CHUNKS + ((i - GROWN_RECORDS) >> LAST_SHIFT);
+    }
+    *pos = i - chunk_start(*c);
+}
+
+alog_reclist *alog_reclist_new(void)
+{
+    return calloc(1, sizeof(alog_reclist));
+}
+
+void alog_reclist_free(alog_reclist *l)
+{
+    if (!l)
+        return;
+    for (size_t c = 0; c < l->nchunks; c++)
+        free(l->chunks[c]);
+    free(l->chunks);
+    free(l->texts);
+    for (arena_chunk *a = l->arena, *n; a; a = n) {
+        n = a->next;
+        free(a);
+    }
+    free(l);
+}
+
+alog_record *alog_reclist_push(alog_reclist *l)
+{
+    size_t c, pos;
+    locate(l->len, &c, &pos);
+    if (c == l->nchunks) {
+        if (l->nchunks == l->chunks_cap) {
+            size_t ncap = l->chunks_cap ? l->chunks_cap * 2 : 16;
+            alog_record **nc = realloc(l->chunks, ncap * sizeof *nc);
+            if (!nc)
+                return NULL;
+            l->chunks = nc;
+            l->chunks_cap = ncap;
+        }
+        alog_record *chunk = chunk_alloc(c);
+        if (!chunk)
+            return NULL;
+        l->chunks[l->nchunks++] = chunk;
+    }
+    alog_record *r = &l->chunks[c][pos];
+    memset(r, 0, sizeof *r);
+    l->len++;
+    return r;
+}
+
+int alog_reclist_append(alog_reclist *l, const alog_record *r)
+{
+    alog_record *s = alog_reclist_push(l);
+    if (!s)
+        return ALOG_ENOMEM;
+    *s = *r;
+    return 0;
+}
+
+/* Copy of text in the arena, NUL-terminated for callers that print it. */
+static const char *arena_copy(alog_reclist *l, const char *text, size_t len)
+{
+    arena_chunk *a = l->arena;
+    if (!a || a->cap - a->used < len + 1) {
+        size_t cap = a ? a->cap * 2 : ARENA_FIRST;
+        if (cap > ARENA_MAX)
+            cap = ARENA_MAX;
+        if (cap < len + 1)
+            cap = len + 1;
+        arena_chunk *n = malloc(sizeof *n + cap);
+        if (!n)
+            return NULL;
+        n->cap = cap;
+        n->used = 0;
+        n->next = a;
+        l->arena = n;
+        l->arena_bytes += sizeof *n + cap;
+        a = n;
+    }
+    char *p = a->data + a->used;
+    if (len)
+        memcpy(p, text, len);
+    p[len] = '\0';
+    a->used += len + 1;
+    return p;
+}
+
+int alog_reclist_append_text(alog_reclist *l, const alog_record *r,
+                             const char *text, size_t len)
+{
+    if (l->ntexts >= UINT32_MAX)
+        return ALOG_ENOMEM;
+    if (l->ntexts == l->texts_cap) {
+        size_t ncap = l->texts_cap ? l->texts_cap * 2 : 64;
+        text_ref *nt = realloc(l->texts, ncap * sizeof *nt);
+        if (!nt)
+            return ALOG_ENOMEM;
+        l->texts = nt;
+        l->texts_cap = ncap;
+    }
+    const char *p = arena_copy(l, text ? text : "", text ? len : 0);
+    if (!p)
+        return ALOG_ENOMEM;
+    alog_record *s = alog_reclist_push(l);
+    if (!s)
+        return ALOG_ENOMEM; /* the arena bytes stay, counted, unused */
+    *s = *r;
+    s->flags |= ALOG_REC_TEXT;
+    s->text = (uint32_t)l->ntexts;
+    l->texts[l->ntexts].p = p;
+    l->texts[l->ntexts].len = text ? len : 0;
+    l->ntexts++;
+    return 0;
+}
+
+size_t alog_reclist_len(const alog_reclist *l)
+{
+    return l ? l->len : 0;
+}
+
+const alog_record *alog_reclist_at(const alog_reclist *l, size_t i)
+{
+    if (!l || i >= l->len)
+        return NULL;
+    size_t c, pos;
+    locate(i, &c, &pos);
+    return &l->chunks[c][pos];
+}
+
+const char *alog_reclist_text(const alog_reclist *l, const alog_record *r,
+                              size_t *len)
+{
+    if (!l || !r || !(r->flags & ALOG_REC_TEXT) || r->text >= l->ntexts) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = l->texts[r->text].len;
+    return l->texts[r->text].p;
+}
+
+size_t alog_reclist_memory(const alog_reclist *l)
+{
+    if (!l)
+        return 0;
+    size_t m = sizeof *l + l->chunks_cap * sizeof *l->chunks +
+               l->texts_cap * sizeof *l->texts + l->arena_bytes;
+    for (size_t c = 0; c < l->nchunks; c++)
+        m += chunk_bytes(c);
+    return m;
+}
+
+void alog_reclist_iter_init(alog_reclist_iter *it, const alog_reclist *l)
+{
+    it->l = l;
+    it->chunk = 0;
+    it->pos = 0;
+}
+
+const alog_record *alog_reclist_iter_next(alog_reclist_iter *it)
+{
+    const alog_reclist *l = it->l;
+    if (!l)
+        return NULL;
+    if (it->pos == chunk_cap(it->chunk)) {
+        it->chunk++;
+        it->pos = 0;
+    }
+    if (it->chunk >= l->nchunks || chunk_start(it->chunk) + it->pos >= l->len)
+        return NULL;
+    return &l->chunks[it->chunk][it->pos++];
+}
