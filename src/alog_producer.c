@@ -1,0 +1,147 @@
+/* alog-producer - one producer of the async model: emits records on its
+ * stdout at a given interval (or as fast as it can), on a wire the
+ * collector decodes.  Started by alog-async; usable on its own.
+ *
+ * Paced, each record is written the moment it is made (latency is what is
+ * measured).  Unthrottled, records fill a 64 KiB buffer written in one go
+ * (throughput is what is measured).  SIGTERM/SIGINT: flush, exit 0.  A
+ * closed pipe: exit quietly.  --fail-after K: exit 1 after K records.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alog.h"
+
+#define BUF_BYTES (64u << 10)
+#define BUF_SLACK 256u /* a natural-size record always fits in this */
+
+/* Write all of buf; 0, or the errno of the failure. */
+static int write_all(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(STDOUT_FILENO, buf, len);
+        if (w > 0) {
+            buf += w;
+            len -= (size_t)w;
+        } else if (w < 0 && errno != EINTR) {
+            return errno;
+        }
+    }
+    return 0;
+}
+
+static int flush(char *buf, size_t *len)
+{
+    int e = write_all(buf, *len);
+    *len = 0;
+    if (e == EPIPE)
+        exit(0); /* the collector is gone: nobody to tell */
+    if (e != 0) {
+        fprintf(stderr, "alog-producer: write: %s\n", strerror(e));
+        exit(1);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    alog_config cfg;
+    char err[512];
+    int pr = alog_options_parse(&cfg, ALOG_MODEL_PRODUCER, argc, argv, err,
+                                sizeof err);
+    if (pr == ALOG_PARSE_HELP) {
+        alog_options_usage(stdout, ALOG_MODEL_PRODUCER, argv[0]);
+        alog_config_free(&cfg);
+        return 0;
+    }
+    if (pr == ALOG_PARSE_VERSION) {
+        printf("alog-producer %s\n", ALOG_VERSION);
+        alog_config_free(&cfg);
+        return 0;
+    }
+    if (pr != ALOG_PARSE_OK) {
+        fprintf(stderr, "%s\n", err);
+        alog_config_free(&cfg);
+        return 2;
+    }
+    int64_t dur_ns = 0;
+    if (cfg.duration > 0 && alog_seconds_to_ns(cfg.duration, &dur_ns) != 0) {
+        fprintf(stderr, "alog-producer: --duration '%g': out of range "
+                        "(see --help)\n", cfg.duration);
+        alog_config_free(&cfg);
+        return 2;
+    }
+    alog_signals_install();
+    alog_timerslack_set(1);
+
+    const atomic_int *stop = alog_stop_flag();
+    unsigned id = (unsigned)cfg.producer_id;
+    int64_t interval = alog_config_interval_ns(&cfg, id);
+    uint64_t count = cfg.count;           /* 0: until the duration ends */
+    int64_t fail_after = cfg.fail_after; /* -1: never */
+    size_t cap =
+        BUF_BYTES + (cfg.payload > BUF_SLACK ? cfg.payload : BUF_SLACK);
+    /* Paced, flush after every record; unthrottled, when the next might
+     * not fit. */
+    size_t high = interval > 0 ? 1 : BUF_BYTES;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fprintf(stderr, "alog-producer: %s\n", alog_strerror(ALOG_ENOMEM));
+        return 1;
+    }
+    int64_t start = cfg.start_ns > 0 ? cfg.start_ns : alog_now_ns();
+    int64_t end = dur_ns > 0 ? start + dur_ns : INT64_MAX;
+    alog_pace pace;
+    alog_pace_init(&pace, start, interval);
+    volatile uint64_t sink = 0; /* keeps --work from being optimised out */
+    size_t len = 0;
+    int status = 0;
+    alog_record r;
+    memset(&r, 0, sizeof r);
+    r.producer = id;
+
+    for (uint64_t k = 0; count == 0 || k < count; k++) {
+        if (fail_after >= 0 && k >= (uint64_t)fail_after) {
+            status = 1;
+            break;
+        }
+        int64_t sched;
+        if (interval > 0) {
+            /* A record due at or after the end is not made at all. */
+            if (alog_pace_deadline(&pace, pace.k) >= end)
+                break;
+            if (alog_pace_wait(&pace, stop, &sched) != 0)
+                break;
+        } else {
+            if (atomic_load_explicit(stop, memory_order_relaxed))
+                break;
+            sched = alog_now_ns();
+            if (sched >= end)
+                break;
+        }
+        if (cfg.work > 0)
+            sink += alog_work(cfg.work);
+        r.seq = k;
+        r.sched_ns = sched;
+        r.produce_ns = (interval > 0 || cfg.work > 0) ? alog_now_ns() : sched;
+        r.clock_ms = r.produce_ns / 1000000;
+        int n = alog_wire_encode(cfg.wire, &r, cfg.payload, buf + len,
+                                 cap - len);
+        if (n < 0) {
+            fprintf(stderr, "alog-producer: encode: %s\n", alog_strerror(n));
+            status = 1;
+            break;
+        }
+        len += (size_t)n;
+        if (len >= high)
+            flush(buf, &len);
+    }
+    flush(buf, &len);
+    (void)sink;
+    free(buf);
+    alog_config_free(&cfg);
+    return status;
+}

@@ -1,0 +1,81 @@
+/* alog_spawn.h - child producers on pipes: the part the epoll and threads
+ * transports share (module-private to src/transport_{epoll,threads}.c,
+ * src/run.c and tests/test_run.c; not part of the public API).
+ *
+ * A child writes records to its stdout, which is the write end of a pipe;
+ * the collector keeps the read end.  Children are asked to end with
+ * SIGTERM, then SIGKILL after a grace period, and are always reaped.
+ */
+#ifndef ALOG_SPAWN_PRIVATE_H
+#define ALOG_SPAWN_PRIVATE_H
+
+#include <sys/types.h>
+
+#include "alog.h"
+
+/* How long a child may take to end after SIGTERM before SIGKILL, and how
+ * long after SIGKILL the collector still waits for its pipe to close. */
+#define ALOG_SPAWN_GRACE_NS 1000000000LL
+
+/* One child process and the read end of its stdout pipe. */
+typedef struct alog_child {
+    pid_t pid;       /* > 0 once started */
+    int fd;          /* read end of its stdout; -1 when closed */
+    int reaped;      /* waitpid has collected it */
+    int wstatus;     /* its waitpid status, once reaped */
+    int signalled;   /* the collector sent it SIGTERM or SIGKILL */
+    int killed;      /* ... and SIGKILL */
+} alog_child;
+
+enum alog_spawn_flags {
+    ALOG_SPAWN_NONBLOCK = 1 << 0, /* read end O_NONBLOCK (epoll) */
+    ALOG_SPAWN_BIGPIPE = 1 << 1,  /* enlarge the pipe (unthrottled) */
+};
+
+/* Start argv[0] (a path) with stdout on a new pipe, stdin on /dev/null
+ * and default signal dispositions.  0, or ALOG_ESYS with errno set. */
+int alog_spawn_argv(alog_child *c, char *const argv[], int flags);
+/* `/bin/sh -c cmd` the same way. */
+int alog_spawn_shell(alog_child *c, const char *cmd, int flags);
+/* Send sig unless already reaped; marks the child as signalled. */
+int alog_child_signal(alog_child *c, int sig);
+/* Reap without blocking: 1 reaped (now or before), 0 still running,
+ * ALOG_ESYS on a waitpid error. */
+int alog_child_poll(alog_child *c);
+/* Reap c[0..n): wait until deadline_ns for them to end by themselves,
+ * then SIGTERM, then SIGKILL after ALOG_SPAWN_GRACE_NS; blocks until all
+ * are reaped.  Closes nothing. */
+void alog_children_reap(alog_child *c, unsigned n, int64_t deadline_ns);
+/* Sets producer i's status in res from how c ended and what arrived:
+ * exit code != 0 -> EXIT, killed by a signal -> SIGNAL, ended by the
+ * collector (signalled, or `interrupted` and killed by SIGINT/SIGTERM)
+ * while short of its count -> STOPPED, exit 0 short of its count ->
+ * SHORT, else OK. */
+void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
+                       int interrupted);
+
+/* The children of one async run (the ctx core of both pipe transports). */
+typedef struct alog_pipes {
+    unsigned n;
+    alog_child *child; /* n entries */
+    int foreign;       /* --exec commands, not alog-producer */
+    int stopping;      /* a stop was seen: the children were told to end */
+    int64_t stop_ns;   /* when SIGTERM went out */
+} alog_pipes;
+
+/* Start the producers of cfg (or its --exec commands), one per producer
+ * of res, with a common schedule start; sets each producer's "where".
+ * On failure nothing is left running and a message is on stderr. */
+int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                    int flags);
+/* Call on every collector wake-up.  Once *stop is set: SIGTERM to every
+ * child, SIGKILL after the grace period.  Returns 1 when the collector
+ * should stop waiting for end-of-file (grandchildren holding a pipe). */
+int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop);
+/* Reap every child, set the statuses, close the pipes, free. */
+void alog_pipes_close(alog_pipes *p, alog_result *res);
+/* Decoder emit callback: arg is the producer's alog_reclist. */
+int alog_pipes_store(void *arg, const alog_record *r, const char *text,
+                     size_t len);
+
+#endif

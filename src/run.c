@@ -1,0 +1,245 @@
+/* run.c - the generic collector run over any transport, the transport
+ * registry, and the async model's entry point.
+ *
+ * The run owns the result and the report; a transport only starts
+ * producers and fills their lists.  Whatever happens after a successful
+ * open (an interrupt, a failing producer) the transport is closed, the
+ * children reaped and the report written with what was collected.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+const alog_transport *const alog_transports[] = {
+    &alog_transport_epoll,
+    &alog_transport_threads,
+    &alog_transport_dummy,
+    NULL,
+};
+
+const alog_transport *alog_transport_find(const alog_transport *const *table,
+                                          const char *name)
+{
+    if (!table || !name)
+        return NULL;
+    for (; *table; table++)
+        if (strcmp((*table)->name, name) == 0)
+            return *table;
+    return NULL;
+}
+
+int alog_producer_path(char *buf, size_t cap)
+{
+    const char *env = getenv("ALOG_PRODUCER");
+    if (env && *env) {
+        if (strlen(env) >= cap) {
+            errno = ENAMETOOLONG;
+            return ALOG_ESYS;
+        }
+        memcpy(buf, env, strlen(env) + 1);
+        return 0;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return ALOG_ESYS;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash) {
+        errno = ENOENT;
+        return ALOG_ESYS;
+    }
+    *slash = '\0';
+    if ((size_t)snprintf(buf, cap, "%s/alog-producer", self) >= cap) {
+        errno = ENAMETOOLONG;
+        return ALOG_ESYS;
+    }
+    return 0;
+}
+
+/* CPU time of this process and its reaped children, ns. */
+static int64_t cpu_ns(void)
+{
+    struct rusage s, c;
+    if (getrusage(RUSAGE_SELF, &s) != 0 || getrusage(RUSAGE_CHILDREN, &c) != 0)
+        return 0;
+    int64_t us = (int64_t)(s.ru_utime.tv_sec + s.ru_stime.tv_sec +
+                           c.ru_utime.tv_sec + c.ru_stime.tv_sec) *
+                     1000000 +
+                 s.ru_utime.tv_usec + s.ru_stime.tv_usec + c.ru_utime.tv_usec +
+                 c.ru_stime.tv_usec;
+    return us * 1000;
+}
+
+static unsigned run_producers(const alog_config *cfg)
+{
+    return cfg->n_exec > 0 ? cfg->n_exec : alog_config_producers(cfg);
+}
+
+/* Header keys and per-producer targets: everything known before start. */
+static int run_describe(alog_result *res, const alog_transport *t,
+                        const alog_config *cfg, const char *model)
+{
+    int rc = alog_report_header_std(res, cfg, model, "CLOCK_MONOTONIC");
+    if (rc == 0)
+        rc = alog_result_header(res, "transport", "%s", t->name);
+    if (rc == 0 && cfg->model == ALOG_MODEL_ASYNC)
+        rc = alog_result_header(res, "readers", "%s",
+                                cfg->readers == ALOG_READERS_THREADS
+                                    ? "threads"
+                                    : "epoll");
+    if (rc == 0)
+        rc = alog_result_header(res, "wire", "%s",
+                                cfg->wire == ALOG_WIRE_BINARY ? "binary"
+                                                              : "text");
+    unsigned n = alog_result_producers(res);
+    for (unsigned i = 0; i < n; i++) {
+        if (cfg->n_exec > 0) {
+            /* A command's lines are neither paced nor counted by us. */
+            alog_result_set_target(res, i, 0, 0);
+        } else {
+            int64_t iv = alog_config_interval_ns(cfg, i);
+            alog_result_set_target(res, i, iv > 0 ? 1e9 / (double)iv : 0,
+                                   cfg->count);
+        }
+    }
+    return rc;
+}
+
+/* Reserve cfg->count records in the list of every unthrottled producer
+ * (paced ones are never limited by the collector) when that fits in a
+ * quarter of the machine's memory.  Returns 0 if it reserved, 1 if not. */
+static int reserve_lists(alog_result *res, const alog_config *cfg)
+{
+    unsigned n = alog_result_producers(res), fast = 0;
+    if (cfg->count == 0 || cfg->n_exec > 0)
+        return 1;
+    for (unsigned i = 0; i < n; i++)
+        fast += alog_config_interval_ns(cfg, i) == 0;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    double budget = pages > 0 && psize > 0 ? (double)pages * psize / 4 : 0;
+    if (fast == 0 || (double)cfg->count * fast * sizeof(alog_record) > budget)
+        return 1;
+    for (unsigned i = 0; i < n && !atomic_load(alog_stop_flag()); i++)
+        if (alog_config_interval_ns(cfg, i) == 0 &&
+            alog_reclist_reserve(alog_result_list(res, i), cfg->count) != 0)
+            return 1; /* not fatal: appends allocate as they go */
+    return 0;
+}
+
+int alog_run_transport(const alog_transport *t, const alog_config *cfg,
+                       const char *model, FILE *out)
+{
+    if (!t || !cfg || !model || !out)
+        return ALOG_EINVAL;
+    unsigned n = run_producers(cfg);
+    if (n == 0)
+        return ALOG_EINVAL;
+    alog_result *res = alog_result_new(n);
+    if (!res) {
+        fprintf(stderr, "alog-%s: %s\n", model, alog_strerror(ALOG_ENOMEM));
+        return ALOG_ENOMEM;
+    }
+    int rc = run_describe(res, t, cfg, model);
+    if (rc == 0 && alog_signals_install() != 0)
+        rc = ALOG_ESYS;
+    if (rc != 0) {
+        fprintf(stderr, "alog-%s: %s\n", model, alog_strerror(rc));
+        alog_result_free(res);
+        return rc;
+    }
+
+    /* With a known count, room for every record is made before the clock
+     * starts, so the collector measures collecting, not page faults. */
+    int64_t r0 = alog_now_ns();
+    if (reserve_lists(res, cfg) == 0)
+        (void)alog_result_counter(res, "reserve_s",
+                                  (double)(alog_now_ns() - r0) / 1e9);
+
+    int64_t cpu0 = cpu_ns();
+    int64_t t0 = alog_now_ns();
+    void *ctx = NULL;
+    rc = t->open(&ctx, cfg, res);
+    if (rc != 0) {
+        /* A transport says on stderr why it could not start (only it
+         * knows which program or call failed); memory is said here. */
+        if (rc == ALOG_ENOMEM)
+            fprintf(stderr, "alog-%s: %s transport: %s\n", model, t->name,
+                    alog_strerror(rc));
+        alog_result_free(res);
+        return rc;
+    }
+    int crc = t->collect(ctx, res, alog_stop_flag());
+    int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
+    int64_t wall = alog_now_ns() - t0;
+    alog_result_set_times(res, wall, cpu_ns() - cpu0);
+    if (alog_signal_caught())
+        alog_result_set_interrupted(res, 1);
+    if (crc == 0)
+        crc = xrc;
+    if (crc != 0)
+        fprintf(stderr, "alog-%s: %s transport: %s (the report shows what "
+                        "was collected)\n",
+                model, t->name, alog_strerror(crc));
+
+    int wrc = alog_report_write(out, cfg, res);
+    if (wrc != 0) {
+        fprintf(stderr, "alog-%s: cannot write the report: %s\n", model,
+                alog_strerror(wrc));
+        rc = ALOG_EIO;
+    } else if (crc != 0) {
+        rc = crc;
+    } else {
+        rc = alog_result_outcome(res);
+    }
+    alog_result_free(res);
+    return rc;
+}
+
+/* Open files a run of n children needs: a pipe each plus the epoll
+ * descriptor, stdio, the report file and a spare pipe while starting. */
+static rlim_t files_needed(unsigned n)
+{
+    return (rlim_t)n + 16;
+}
+
+int alog_run_async(const alog_config *cfg, FILE *out)
+{
+    unsigned n = run_producers(cfg);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < files_needed(n)) {
+        /* The soft limit is often far below the hard one: raise it. */
+        if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= files_needed(n)) {
+            rl.rlim_cur = files_needed(n);
+            (void)setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+            rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < files_needed(n)) {
+            unsigned long long need = files_needed(n);
+            unsigned long long lim = rl.rlim_cur;
+            if (cfg->n_exec > 0)
+                fprintf(stderr,
+                        "alog-async: --exec '%s': %u commands need %llu open "
+                        "files, the limit is %llu (ulimit -n) (see --help)\n",
+                        cfg->exec[n - 1], n, need, lim);
+            else
+                fprintf(stderr,
+                        "alog-async: --producers '%u': needs %llu open files, "
+                        "the limit is %llu (ulimit -n) (see --help)\n",
+                        n, need, lim);
+            return ALOG_EINVAL;
+        }
+    }
+    const alog_transport *t = cfg->readers == ALOG_READERS_THREADS
+                                  ? &alog_transport_threads
+                                  : &alog_transport_epoll;
+    return alog_run_transport(t, cfg, "async", out);
+}

@@ -1,0 +1,456 @@
+/* spawn.c - starting child producers on pipes, ending and reaping them.
+ *
+ * posix_spawn (vfork-like in glibc) keeps starting cheap however much
+ * memory the collector holds, and is safe next to reader threads.  Every
+ * pipe is created O_CLOEXEC so a child inherits only its own write end
+ * (as stdout), never its siblings' pipes: an end-of-file then means that
+ * child is done.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alog_spawn.h"
+#include "transport.h"
+
+extern char **environ;
+
+/* A bigger pipe lets an unthrottled producer run ahead while the
+ * collector parses: fewer wake-ups and context switches per record. */
+#define BIG_PIPE_BYTES (1 << 20)
+#define BIG_PIPE_MANY (256 << 10) /* per pipe when there are many */
+#define BIG_PIPE_LIMIT 64          /* producers above which pipes shrink */
+
+static void sleep_ns(int64_t ns)
+{
+    struct timespec ts = {.tv_sec = ns / 1000000000,
+                          .tv_nsec = ns % 1000000000};
+    /* An interrupted nap is fine: every caller loops on a deadline. */
+    nanosleep(&ts, NULL);
+}
+
+static int spawn_fd(alog_child *c, char *const argv[], int flags,
+                    int pipe_bytes)
+{
+    int p[2];
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return ALOG_ESYS;
+    /* dup2 onto 1 only clears close-on-exec when the numbers differ; a
+     * parent started with stdout closed could hand us fd 1 itself. */
+    if (p[1] <= STDERR_FILENO) {
+        int w = fcntl(p[1], F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+        if (w < 0) {
+            int e = errno;
+            close(p[0]);
+            close(p[1]);
+            errno = e;
+            return ALOG_ESYS;
+        }
+        close(p[1]);
+        p[1] = w;
+    }
+    if (pipe_bytes > 0)
+        (void)fcntl(p[0], F_SETPIPE_SZ, pipe_bytes); /* best effort */
+
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    int rc = posix_spawn_file_actions_init(&fa);
+    if (rc == 0) {
+        rc = posix_spawnattr_init(&at);
+        if (rc != 0)
+            posix_spawn_file_actions_destroy(&fa);
+    }
+    if (rc != 0) {
+        close(p[0]);
+        close(p[1]);
+        errno = rc;
+        return ALOG_ESYS;
+    }
+    /* The collector ignores SIGPIPE and catches SIGINT/SIGTERM; an ignored
+     * signal would stay ignored across exec, so give children defaults. */
+    sigset_t def, none;
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGCHLD);
+    sigemptyset(&none);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+                                              O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawnattr_setsigdefault(&at, &def);
+    if (rc == 0)
+        rc = posix_spawnattr_setsigmask(&at, &none);
+    if (rc == 0)
+        rc = posix_spawnattr_setflags(
+            &at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = 0;
+    if (rc == 0)
+        rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(p[1]);
+    if (rc != 0) {
+        close(p[0]);
+        errno = rc;
+        return ALOG_ESYS;
+    }
+    c->pid = pid;
+    c->fd = p[0];
+    if ((flags & ALOG_SPAWN_NONBLOCK) &&
+        fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK) != 0) {
+        int e = errno;
+        close(c->fd);
+        c->fd = -1;
+        alog_child_signal(c, SIGKILL);
+        alog_children_reap(c, 1, 0);
+        errno = e;
+        return ALOG_ESYS;
+    }
+    return 0;
+}
+
+int alog_spawn_argv(alog_child *c, char *const argv[], int flags)
+{
+    return spawn_fd(c, argv, flags,
+                    (flags & ALOG_SPAWN_BIGPIPE) ? BIG_PIPE_BYTES : 0);
+}
+
+int alog_spawn_shell(alog_child *c, const char *cmd, int flags)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    return alog_spawn_argv(c, argv, flags);
+}
+
+int alog_child_signal(alog_child *c, int sig)
+{
+    if (c->pid <= 0 || c->reaped)
+        return 0;
+    c->signalled = 1;
+    if (sig == SIGKILL)
+        c->killed = 1;
+    /* A zombie keeps its pid until reaped, so this cannot hit a stranger. */
+    if (kill(c->pid, sig) != 0 && errno != ESRCH)
+        return ALOG_ESYS;
+    return 0;
+}
+
+int alog_child_poll(alog_child *c)
+{
+    if (c->pid <= 0 || c->reaped)
+        return 1;
+    for (;;) {
+        int st;
+        pid_t r = waitpid(c->pid, &st, WNOHANG);
+        if (r == c->pid) {
+            c->reaped = 1;
+            c->wstatus = st;
+            return 1;
+        }
+        if (r == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        /* ECHILD: someone else reaped it (SIGCHLD ignored?); call it done. */
+        c->reaped = 1;
+        c->wstatus = 0;
+        return errno == ECHILD ? 1 : ALOG_ESYS;
+    }
+}
+
+/* Poll every child until none runs or the deadline passes; returns how
+ * many still run. */
+static unsigned wait_until(alog_child *c, unsigned n, int64_t deadline_ns)
+{
+    int64_t nap = 100000; /* 0.1 ms, doubling: quick for the common case */
+    for (;;) {
+        unsigned running = 0;
+        for (unsigned i = 0; i < n; i++)
+            if (alog_child_poll(&c[i]) == 0)
+                running++;
+        int64_t now = alog_now_ns();
+        if (running == 0 || now >= deadline_ns)
+            return running;
+        int64_t left = deadline_ns - now;
+        sleep_ns(nap < left ? nap : left);
+        if (nap < 10000000)
+            nap *= 2;
+    }
+}
+
+void alog_children_reap(alog_child *c, unsigned n, int64_t deadline_ns)
+{
+    if (wait_until(c, n, deadline_ns) == 0)
+        return;
+    for (unsigned i = 0; i < n; i++)
+        if (!c[i].signalled)
+            alog_child_signal(&c[i], SIGTERM);
+    if (wait_until(c, n, alog_now_ns() + ALOG_SPAWN_GRACE_NS) == 0)
+        return;
+    for (unsigned i = 0; i < n; i++)
+        alog_child_signal(&c[i], SIGKILL);
+    /* SIGKILL cannot be refused: block until each one is gone. */
+    for (unsigned i = 0; i < n; i++) {
+        while (c[i].pid > 0 && !c[i].reaped) {
+            int st;
+            pid_t r = waitpid(c[i].pid, &st, 0);
+            if (r == c[i].pid) {
+                c[i].reaped = 1;
+                c[i].wstatus = st;
+            } else if (r < 0 && errno != EINTR) {
+                c[i].reaped = 1;
+                c[i].wstatus = 0;
+            }
+        }
+    }
+}
+
+void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
+                       int interrupted)
+{
+    double hz;
+    uint64_t count;
+    alog_result_target(res, i, &hz, &count);
+    uint64_t got = alog_reclist_len(alog_result_list_const(res, i));
+    int short_of = count > 0 && got < count;
+    /* Without a count (by time, or foreign lines) an end we caused is a
+     * stop; with one, being short of it after an interrupt is too. */
+    int cut = short_of || count == 0;
+
+    if (WIFEXITED(c->wstatus)) {
+        int code = WEXITSTATUS(c->wstatus);
+        if (code != 0) {
+            /* A shell reports a SIGTERM/SIGINT we sent as 128+signal. */
+            if (c->signalled &&
+                (code == 128 + SIGTERM || code == 128 + SIGINT))
+                alog_result_set_status(res, i, ALOG_PS_STOPPED, 0);
+            else
+                alog_result_set_status(res, i, ALOG_PS_EXIT, code);
+        } else if (short_of) {
+            alog_result_set_status(res, i,
+                                   (c->signalled || interrupted)
+                                       ? ALOG_PS_STOPPED
+                                       : ALOG_PS_SHORT,
+                                   0);
+        } else {
+            alog_result_set_status(res, i,
+                                   (c->signalled && cut) ? ALOG_PS_STOPPED
+                                                         : ALOG_PS_OK,
+                                   0);
+        }
+        return;
+    }
+    if (WIFSIGNALED(c->wstatus)) {
+        int sig = WTERMSIG(c->wstatus);
+        int ours = c->signalled ||
+                   (interrupted && (sig == SIGINT || sig == SIGTERM));
+        if (!ours)
+            alog_result_set_status(res, i, ALOG_PS_SIGNAL, sig);
+        else
+            alog_result_set_status(res, i, cut ? ALOG_PS_STOPPED : ALOG_PS_OK,
+                                   0);
+        return;
+    }
+    alog_result_set_status(res, i, ALOG_PS_OK, 0);
+}
+
+/* ---- the children of one run ------------------------------------------ */
+
+/* Seconds with all nine decimals: the child gets back the exact ns. */
+static void fmt_seconds(char *buf, size_t cap, int64_t ns)
+{
+    snprintf(buf, cap, "%" PRId64 ".%09" PRId64, ns / 1000000000,
+             ns % 1000000000);
+}
+
+static int spawn_producer(alog_child *c, const char *path,
+                          const alog_config *cfg, unsigned i, unsigned n,
+                          int64_t start_ns, int flags)
+{
+    char a_id[16], a_int[32], a_count[24], a_dur[40], a_payload[16],
+        a_work[24], a_fail[24], a_start[24];
+    char *argv[24];
+    int k = 0;
+    int64_t interval = alog_config_interval_ns(cfg, i);
+
+    argv[k++] = (char *)path;
+    snprintf(a_id, sizeof a_id, "%u", i);
+    argv[k++] = "--id";
+    argv[k++] = a_id;
+    fmt_seconds(a_int, sizeof a_int, interval);
+    argv[k++] = "--interval";
+    argv[k++] = a_int;
+    if (cfg->count > 0) {
+        snprintf(a_count, sizeof a_count, "%" PRIu64, cfg->count);
+        argv[k++] = "--count";
+        argv[k++] = a_count;
+    }
+    if (cfg->duration > 0) {
+        snprintf(a_dur, sizeof a_dur, "%.17g", cfg->duration);
+        argv[k++] = "--duration";
+        argv[k++] = a_dur;
+    }
+    argv[k++] = "--wire";
+    argv[k++] = cfg->wire == ALOG_WIRE_BINARY ? "binary" : "text";
+    snprintf(a_payload, sizeof a_payload, "%u", cfg->payload);
+    argv[k++] = "--payload";
+    argv[k++] = a_payload;
+    if (cfg->work > 0) {
+        snprintf(a_work, sizeof a_work, "%" PRIu64, cfg->work);
+        argv[k++] = "--work";
+        argv[k++] = a_work;
+    }
+    if (cfg->fail_after >= 0 && i == n - 1) {
+        snprintf(a_fail, sizeof a_fail, "%" PRId64, cfg->fail_after);
+        argv[k++] = "--fail-after";
+        argv[k++] = a_fail;
+    }
+    snprintf(a_start, sizeof a_start, "%" PRId64, start_ns);
+    argv[k++] = "--start-ns";
+    argv[k++] = a_start;
+    argv[k] = NULL;
+
+    if (interval == 0) {
+        flags |= ALOG_SPAWN_BIGPIPE;
+        if (n > BIG_PIPE_LIMIT)
+            return spawn_fd(c, argv, flags & ~ALOG_SPAWN_BIGPIPE,
+                            BIG_PIPE_MANY);
+    }
+    return alog_spawn_argv(c, argv, flags);
+}
+
+int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                    int flags)
+{
+    char path[4096];
+    memset(p, 0, sizeof *p);
+    p->n = alog_result_producers(res);
+    p->foreign = cfg->n_exec > 0;
+    if (p->n == 0)
+        return ALOG_EINVAL;
+    if (!p->foreign) {
+        if (alog_producer_path(path, sizeof path) != 0) {
+            fprintf(stderr, "alog-async: cannot find alog-producer: %s\n",
+                    strerror(errno));
+            return ALOG_ESYS;
+        }
+        if (access(path, X_OK) != 0) {
+            fprintf(stderr,
+                    "alog-async: cannot run '%s': %s (set ALOG_PRODUCER)\n",
+                    path, strerror(errno));
+            return ALOG_ESYS;
+        }
+    }
+    p->child = calloc(p->n, sizeof *p->child);
+    if (!p->child)
+        return ALOG_ENOMEM;
+    for (unsigned i = 0; i < p->n; i++)
+        p->child[i].fd = -1;
+
+    /* Record 0 of every producer is due at the same instant, far enough
+     * ahead that the last child is up by then. */
+    int64_t lead = 30000000 + (int64_t)p->n * 5000000;
+    if (lead > 3000000000LL)
+        lead = 3000000000LL;
+    int64_t start_ns = alog_now_ns() + lead;
+
+    for (unsigned i = 0; i < p->n; i++) {
+        int rc;
+        char where[64];
+        if (p->foreign)
+            rc = alog_spawn_shell(&p->child[i], cfg->exec[i], flags);
+        else
+            rc = spawn_producer(&p->child[i], path, cfg, i, p->n, start_ns,
+                                flags);
+        if (rc != 0) {
+            int e = errno;
+            fprintf(stderr, "alog-async: cannot start producer %u (%s): %s\n",
+                    i, p->foreign ? cfg->exec[i] : path, strerror(e));
+            for (unsigned j = 0; j < i; j++) {
+                close(p->child[j].fd);
+                p->child[j].fd = -1;
+                alog_child_signal(&p->child[j], SIGKILL);
+            }
+            alog_children_reap(p->child, i, 0);
+            free(p->child);
+            p->child = NULL;
+            errno = e;
+            return rc;
+        }
+        if (p->foreign)
+            rc = alog_result_set_where(res, i, cfg->exec[i]);
+        else {
+            snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
+            rc = alog_result_set_where(res, i, where);
+        }
+        (void)rc; /* "where" is decoration: a failed copy loses nothing */
+    }
+    return 0;
+}
+
+int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop)
+{
+    if (!p->stopping) {
+        if (!stop || atomic_load(stop) == 0)
+            return 0;
+        p->stopping = 1;
+        p->stop_ns = alog_now_ns();
+        for (unsigned i = 0; i < p->n; i++) {
+            alog_child_poll(&p->child[i]);
+            alog_child_signal(&p->child[i], SIGTERM);
+        }
+        return 0;
+    }
+    int64_t since = alog_now_ns() - p->stop_ns;
+    if (since >= ALOG_SPAWN_GRACE_NS) {
+        for (unsigned i = 0; i < p->n; i++)
+            if (alog_child_poll(&p->child[i]) == 0 && !p->child[i].killed)
+                alog_child_signal(&p->child[i], SIGKILL);
+    }
+    return since >= 2 * ALOG_SPAWN_GRACE_NS;
+}
+
+void alog_pipes_close(alog_pipes *p, alog_result *res)
+{
+    if (!p->child)
+        return;
+    /* A pipe still open here will not be read again: closing it first
+     * ends a writer with EPIPE instead of leaving it blocked. */
+    for (unsigned i = 0; i < p->n; i++) {
+        if (p->child[i].fd >= 0)
+            close(p->child[i].fd);
+        p->child[i].fd = -1;
+    }
+    /* After end-of-file a child is normally exiting already. */
+    alog_children_reap(p->child, p->n, alog_now_ns() + ALOG_SPAWN_GRACE_NS);
+    for (unsigned i = 0; i < p->n; i++)
+        alog_child_status(&p->child[i], res, i, p->stopping);
+    free(p->child);
+    p->child = NULL;
+}
+
+int alog_pipes_store(void *arg, const alog_record *r, const char *text,
+                     size_t len)
+{
+    alog_reclist *l = arg;
+    if (text)
+        return alog_reclist_append_text(l, r, text, len);
+    alog_record *slot = alog_reclist_push(l);
+    if (!slot)
+        return ALOG_ENOMEM;
+    *slot = *r;
+    return 0;
+}
