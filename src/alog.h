@@ -143,6 +143,9 @@ alog_reclist *alog_reclist_new(void);
 void alog_reclist_free(alog_reclist *l);
 /* Slot for one more record, to be filled in place; NULL on ENOMEM. */
 alog_record *alog_reclist_push(alog_reclist *l);
+/* Allocate and touch room for n records in advance (when the count is
+ * known), so appends never fault in fresh memory; 0 or ALOG_ENOMEM. */
+int alog_reclist_reserve(alog_reclist *l, size_t n);
 /* Copy r in; 0 or ALOG_ENOMEM. */
 int alog_reclist_append(alog_reclist *l, const alog_record *r);
 /* Copy r in with its text line (kept in the list's arena); sets

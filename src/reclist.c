@@ -108,24 +108,43 @@ void alog_reclist_free(alog_reclist *l)
     free(l);
 }
 
+/* Adds chunk number l->nchunks; 0 or ALOG_ENOMEM. */
+static int add_chunk(alog_reclist *l)
+{
+    if (l->nchunks == l->chunks_cap) {
+        size_t ncap = l->chunks_cap ? l->chunks_cap * 2 : 16;
+        alog_record **nc = realloc(l->chunks, ncap * sizeof *nc);
+        if (!nc)
+            return ALOG_ENOMEM;
+        l->chunks = nc;
+        l->chunks_cap = ncap;
+    }
+    alog_record *chunk = chunk_alloc(l->nchunks);
+    if (!chunk)
+        return ALOG_ENOMEM;
+    l->chunks[l->nchunks++] = chunk;
+    return 0;
+}
+
+int alog_reclist_reserve(alog_reclist *l, size_t n)
+{
+    while (l->nchunks == 0 || chunk_start(l->nchunks) < n) {
+        int rc = add_chunk(l);
+        if (rc != 0)
+            return rc;
+        /* Touch it now: on a VM the first write to fresh memory can cost
+         * 50x a later one, and this is the point of reserving. */
+        memset(l->chunks[l->nchunks - 1], 0, chunk_bytes(l->nchunks - 1));
+    }
+    return 0;
+}
+
 alog_record *alog_reclist_push(alog_reclist *l)
 {
     size_t c, pos;
     locate(l->len, &c, &pos);
-    if (c == l->nchunks) {
-        if (l->nchunks == l->chunks_cap) {
-            size_t ncap = l->chunks_cap ? l->chunks_cap * 2 : 16;
-            alog_record **nc = realloc(l->chunks, ncap * sizeof *nc);
-            if (!nc)
-                return NULL;
-            l->chunks = nc;
-            l->chunks_cap = ncap;
-        }
-        alog_record *chunk = chunk_alloc(c);
-        if (!chunk)
-            return NULL;
-        l->chunks[l->nchunks++] = chunk;
-    }
+    if (c == l->nchunks && add_chunk(l) != 0)
+        return NULL;
     alog_record *r = &l->chunks[c][pos];
     memset(r, 0, sizeof *r);
     l->len++;
