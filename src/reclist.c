@@ -1,7 +1,8 @@
 /* reclist.c - append-only per-producer record lists.  Records live in
- * chunks of 64, 128, ... 65536 records (then 65536 each), so a push never
- * moves a record and the chunk of an index is plain arithmetic.  Text lines
- * live in a chunked char arena indexed by a table of (pointer, length). */
+ * chunks of 64, 128, ... 32768 records, then chunks of BIG_CAP records that
+ * fill two huge pages exactly, so a push never moves a record and the chunk
+ * of an index is plain arithmetic.  Text lines live in a chunked char arena
+ * indexed by a table of (pointer, length). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,13 +10,16 @@
 #include "alog.h"
 
 #define FIRST_SHIFT 6u  /* first chunk: 64 records */
-#define LAST_SHIFT 16u  /* chunks stop growing at 65536 records */
+#define LAST_SHIFT 15u  /* the last growing chunk: 32768 records */
 #define GROWN_CHUNKS (LAST_SHIFT - FIRST_SHIFT + 1u)
 /* Records held by the growing chunks 0..GROWN_CHUNKS-1. */
 #define GROWN_RECORDS (((size_t)1 << FIRST_SHIFT) * (((size_t)1 << GROWN_CHUNKS) - 1))
 /* Chunks this big go on transparent huge pages when the kernel allows:
  * first-touch page faults, not the copy, dominate a fast collector. */
 #define HUGE_PAGE ((size_t)2 << 20)
+/* Steady-state chunks: as many records as fit in 4 MiB, so rounding up to
+ * huge pages wastes less than one record (a power of two wasted 14%). */
+#define BIG_CAP ((2 * HUGE_PAGE) / sizeof(alog_record))
 #define ARENA_FIRST 1024u
 #define ARENA_MAX 65536u
 
@@ -42,15 +46,14 @@ struct alog_reclist {
 
 static size_t chunk_cap(size_t c)
 {
-    return c < GROWN_CHUNKS ? (size_t)1 << (FIRST_SHIFT + c)
-                            : (size_t)1 << LAST_SHIFT;
+    return c < GROWN_CHUNKS ? (size_t)1 << (FIRST_SHIFT + c) : BIG_CAP;
 }
 
 static size_t chunk_start(size_t c)
 {
     if (c < GROWN_CHUNKS)
         return ((size_t)1 << FIRST_SHIFT) * (((size_t)1 << c) - 1);
-    return GROWN_RECORDS + (c - GROWN_CHUNKS) * ((size_t)1 << LAST_SHIFT);
+    return GROWN_RECORDS + (c - GROWN_CHUNKS) * BIG_CAP;
 }
 
 /* Bytes allocated for chunk c (rounded up for huge pages). */
@@ -83,7 +86,7 @@ static void locate(size_t i, size_t *c, size_t *pos)
             k++;
         *c = k;
     } else {
-        *c = GROWN_CHUNKS + ((i - GROWN_RECORDS) >> LAST_SHIFT);
+        *c = GROWN_CHUNKS + (i - GROWN_RECORDS) / BIG_CAP;
     }
     *pos = i - chunk_start(*c);
 }

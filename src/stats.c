@@ -33,14 +33,70 @@ int64_t alog_percentile(int64_t *v, size_t n, double p)
     return v[rank_index(n, p)];
 }
 
-/* One sort for p50, p99 and max. */
+static void swap64(int64_t *a, int64_t *b)
+{
+    int64_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it and
+ * larger ones after (quickselect, median-of-three pivots): O(n) on average,
+ * where a full sort of 10M latencies took seconds.  Falls back to a sort
+ * if the partitions keep coming out lopsided. */
+static void select_k(int64_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1, budget = 64;
+    while (hi > lo) {
+        if (budget-- == 0) {
+            qsort(v + lo, hi - lo + 1, sizeof *v, cmp_i64);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swap64(&v[mid], &v[lo]);
+        if (v[hi] < v[lo])
+            swap64(&v[hi], &v[lo]);
+        if (v[hi] < v[mid])
+            swap64(&v[hi], &v[mid]);
+        int64_t pivot = v[mid];
+        size_t i = lo, j = hi;
+        while (i <= j) { /* Hoare-style: both sides stop on equal keys */
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap64(&v[i], &v[j]);
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        /* now v[lo..j] <= pivot <= v[i..hi], and j < i */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return; /* j < k < i: v[k] == pivot, in place */
+    }
+}
+
+/* p50, p99 and max without sorting everything. */
 static void three(int64_t *v, size_t n, int64_t *p50, int64_t *p99,
                   int64_t *max)
 {
-    qsort(v, n, sizeof *v, cmp_i64);
-    *p50 = v[rank_index(n, 50)];
-    *p99 = v[rank_index(n, 99)];
-    *max = v[n - 1];
+    size_t k99 = rank_index(n, 99), k50 = rank_index(n, 50);
+    select_k(v, n, k99);
+    *p99 = v[k99];
+    int64_t m = v[k99];
+    for (size_t i = k99 + 1; i < n; i++)
+        m = v[i] > m ? v[i] : m;
+    *max = m;
+    select_k(v, k99 + 1, k50); /* p50 lies among the k99+1 smallest */
+    *p50 = v[k50];
 }
 
 int alog_stats_list(const alog_reclist *l, alog_pstats *out)

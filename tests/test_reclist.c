@@ -64,7 +64,8 @@ static void test_empty(void **state)
     alog_reclist_free(NULL);
 }
 
-/* Far past the last growing chunk (64+128+...+65536 = 131008 records). */
+/* Far past the last growing chunk (64+128+...+32768 = 65472 records) and
+ * into the fixed 4 MiB chunks after it. */
 static void test_growth(void **state)
 {
     (void)state;
@@ -108,12 +109,51 @@ static void test_growth(void **state)
     alog_reclist_free(l);
 }
 
+/* reserve: room made in advance, so the pushes up to it allocate nothing,
+ * and records land exactly as without it. */
+static void test_reserve(void **state)
+{
+    (void)state;
+    const size_t n = 200000;
+    alog_reclist *l = alog_reclist_new();
+    assert_non_null(l);
+    assert_int_equal(alog_reclist_reserve(l, n), 0);
+    assert_int_equal(alog_reclist_len(l), 0);
+    assert_true(alog_reclist_memory(l) >= n * sizeof(alog_record));
+    size_t before = allocations;
+    for (size_t i = 0; i < n; i++) {
+        alog_record *r = alog_reclist_push(l);
+        assert_non_null(r);
+        fill(r, i);
+    }
+    assert_int_equal(allocations, before);
+    assert_int_equal(alog_reclist_at(l, n - 1)->seq, n - 1);
+    /* Past the reservation appends go on allocating as they go. */
+    for (size_t i = n; i < 2 * n; i++) {
+        alog_record *r = alog_reclist_push(l);
+        assert_non_null(r);
+        fill(r, i);
+    }
+    assert_int_equal(alog_reclist_len(l), 2 * n);
+    assert_int_equal(alog_reclist_at(l, 2 * n - 1)->seq, 2 * n - 1);
+    /* Reserving less than what is there is a no-op. */
+    size_t mem = alog_reclist_memory(l);
+    assert_int_equal(alog_reclist_reserve(l, 10), 0);
+    assert_int_equal(alog_reclist_memory(l), mem);
+    alog_reclist_free(l);
+}
+
 /* Every length around the chunk boundaries: at() and the iterator agree. */
 static void test_boundaries(void **state)
 {
     (void)state;
-    static const size_t edges[] = {1, 63, 64, 65, 191, 192, 193, 131007,
-                                   131008, 131009, 196543, 196544, 196545};
+    /* 65472 = 64+...+32768; then chunks of 4 MiB / sizeof(alog_record). */
+    const size_t big = ((size_t)4 << 20) / sizeof(alog_record);
+    const size_t edges[] = {1,      63,         64,         65,
+                            191,    192,        193,        65471,
+                            65472,  65473,      65472 + big - 1,
+                            65472 + big,        65472 + big + 1,
+                            65472 + 2 * big,    65472 + 2 * big + 1};
     for (size_t e = 0; e < sizeof edges / sizeof *edges; e++) {
         alog_reclist *l = alog_reclist_new();
         alog_record rec;
@@ -292,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_push_zeroes),
         cmocka_unit_test(test_texts),
