@@ -1,0 +1,625 @@
+/* transport_omp.c - producers as the threads of one OpenMP team.
+ *
+ * open() starts a helper pthread that opens a parallel region of N threads;
+ * thread i is producer i.  collect() and close() run in the caller:
+ *   none:   each thread appends to its own list (collect time = produce
+ *           time); the caller only waits.
+ *   thread: each thread pushes into its own SPSC ring; the caller is the
+ *           collector, draining the rings in batches into the lists.
+ * The collector is the caller's plain thread, not an extra OpenMP thread:
+ * the interface wants collect() in the caller, it then stays out of the
+ * team's binding (OMP_PROC_BIND), and ThreadSanitizer, which cannot see
+ * libgomp's own synchronisation, checks the ring and collector precisely.
+ * For the same reason every hand-over between threads here is a C11
+ * atomic (armed, done, ended), never an OpenMP barrier.
+ */
+#include <errno.h>
+#include <omp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alog_omp.h"
+#include "ring.h"
+
+/* Per-thread state is padded to this: two 64-byte lines, since x86
+ * prefetches lines in adjacent pairs. */
+#define LINE 128
+/* Records the collector takes from one ring per batch, and batches per
+ * visit (so one busy producer cannot starve the others). */
+#define BATCH 256
+#define BATCHES_PER_VISIT 4
+/* Collector polling.  Each look at a ring reads the line its producer
+ * writes after every record; looked at too often, that line bounces
+ * between the two cores on every record, which costs more than the
+ * records themselves.  So after a drain that found no backlog (fewer than
+ * BACKLOG records) the collector lets records gather for POLL_NS before
+ * looking again.  Idle, it polls like that SPINS_POLL times, then yields
+ * its core (producers may be waiting for it) SPINS_YIELD times, then naps
+ * doubling from NAP_MIN to NAP_MAX, or until DUE_LAG after the next
+ * deadline a record is due: the producer wakes at the deadline itself and
+ * should not find the collector spinning on the core it needs. */
+#define BACKLOG 64
+#define POLL_NS 2000
+#define SPINS_POLL 16
+#define SPINS_YIELD 16
+#define NAP_MIN 1000
+#define NAP_MAX 200000
+#define DUE_LAG 20000
+/* A producer that found its ring full pauses a little, then naps, which
+ * gives its core to the collector when threads outnumber cores. */
+#define FULL_SPINS 64
+#define FULL_NAP_NS 50000
+/* Timer slack for sleeping threads (ns): Linux defaults to 50 us. */
+#define SLACK_NS 1000ul
+
+enum { MODE_NONE, MODE_THREAD };
+
+typedef struct producer {
+    /* Set by open(), read-only for the thread. */
+    _Alignas(LINE) alog_reclist *list; /* its list in the result */
+    alog_ring *ring;                   /* thread mode */
+    int64_t interval_ns;               /* 0: unthrottled */
+    uint64_t limit;                    /* records to make at most */
+    int limit_short;                   /* reaching limit is --fail-after */
+    /* Written by the thread; read by others after done (acquire). */
+    uint64_t made;
+    uint64_t ring_full; /* pushes that found the ring full */
+    uint64_t sink;      /* alog_work results, so the work is kept */
+    int status;         /* ALOG_PS_* */
+    int err;            /* ALOG_E* of a failed append, 0 */
+    int cpu_first, cpu_last;
+    unsigned thread, team;
+    pthread_t tid; /* valid once started: to wake it on a stop */
+    atomic_int started;
+    atomic_int done;
+} producer;
+
+typedef struct omp_run {
+    int mode;
+    unsigned n;
+    producer *p; /* n of them, each on its own lines */
+    uint64_t work;
+    uint32_t bytes;
+    int64_t start_ns, end_ns; /* end: duration limit, INT64_MAX if none */
+    pthread_t team;
+    int failed;      /* collect() failed: drain without storing */
+    uint64_t lost;   /* records drained without storing after a failure */
+    atomic_int armed;     /* open() finished setting up (release) */
+    atomic_uint granted;  /* team size, once known */
+    atomic_uint ended;    /* producers done, not granted included */
+} omp_run;
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static void nap(long ns)
+{
+    struct timespec ts = {.tv_sec = 0, .tv_nsec = ns};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- producers ---------------------------------------------------------- */
+
+static void finish(omp_run *run, producer *p)
+{
+    atomic_store_explicit(&p->done, 1, memory_order_release);
+    atomic_fetch_add_explicit(&run->ended, 1, memory_order_release);
+}
+
+
+static void produce(omp_run *run, producer *p, unsigned i)
+{
+    const atomic_int *stop = alog_stop_flag();
+    p->cpu_first = sched_getcpu();
+    alog_timerslack_set(SLACK_NS);
+    /* Locals, not fields: the stores through record pointers below could
+     * alias the fields, which would make the compiler reload them. */
+    const int none = run->mode == MODE_NONE;
+    const int64_t interval = p->interval_ns, end = run->end_ns;
+    const uint64_t limit = p->limit, work = run->work;
+    const uint32_t bytes = run->bytes;
+    alog_reclist *const list = p->list;
+    alog_ring *const ring = p->ring;
+
+    /* Everyone waits for the common start, so the team begins together. */
+    alog_pace start;
+    alog_pace_init(&start, run->start_ns, 1);
+    int status = ALOG_PS_OK, err = 0;
+    int rc = alog_pace_wait(&start, stop, NULL);
+
+    alog_pace pace;
+    alog_pace_init(&pace, run->start_ns, interval);
+    alog_record rec;
+    memset(&rec, 0, sizeof rec);
+    uint64_t sink = 0, full = 0, k = 0;
+    if (rc == ALOG_EINTR)
+        status = ALOG_PS_STOPPED;
+    else if (rc != 0)
+        err = rc;
+    for (; rc == 0 && k < limit; k++) {
+        int64_t sched, made;
+        if (interval > 0) {
+            if (alog_pace_deadline(&pace, pace.k) >= end)
+                break;
+            rc = alog_pace_wait(&pace, stop, &sched);
+            if (rc == ALOG_EINTR) {
+                status = ALOG_PS_STOPPED;
+                break;
+            }
+            if (rc != 0) {
+                err = rc;
+                break;
+            }
+        } else {
+            if (atomic_load_explicit(stop, memory_order_relaxed) != 0) {
+                status = ALOG_PS_STOPPED;
+                break;
+            }
+            sched = alog_now_ns();
+            if (sched >= end)
+                break;
+        }
+        if (work) {
+            sink += alog_work(work);
+            made = alog_now_ns();
+        } else {
+            /* Nothing happens between the schedule and the emission of an
+             * unthrottled record, so one clock read serves both. */
+            made = interval > 0 ? alog_now_ns() : sched;
+        }
+        /* none: straight into the list's slot; thread: into rec, then the
+         * ring. */
+        alog_record *r = &rec;
+        if (none && !(r = alog_reclist_push(list))) {
+            err = ALOG_ENOMEM;
+            break;
+        }
+        r->sched_ns = sched;
+        r->produce_ns = made;
+        r->collect_ns = none ? made : 0;
+        r->clock_ms = made / 1000000;
+        r->seq = k;
+        r->producer = i;
+        r->bytes = bytes;
+        if (!none && !alog_ring_push(ring, &rec)) {
+            /* Back-pressure: wait for the collector, never drop. */
+            full++;
+            for (unsigned spin = 0; !alog_ring_push(ring, &rec); spin++) {
+                if (spin < FULL_SPINS)
+                    cpu_relax();
+                else
+                    nap(FULL_NAP_NS);
+            }
+        }
+    }
+    if (err != 0 || (status == ALOG_PS_OK && k == limit && p->limit_short))
+        status = ALOG_PS_SHORT;
+    p->err = err;
+    p->made = k;
+    p->ring_full = full;
+    p->sink = sink;
+    p->status = status;
+    p->cpu_last = sched_getcpu();
+    finish(run, p);
+}
+
+/* The body of the parallel region, for every thread of the team. */
+static void team_member(omp_run *run)
+{
+    /* Pairs with open()'s release: the setup is visible to the team even
+     * when libgomp hands work to pooled threads through its own futexes. */
+    while (atomic_load_explicit(&run->armed, memory_order_acquire) == 0)
+        cpu_relax();
+    unsigned tid = (unsigned)omp_get_thread_num();
+    unsigned team = (unsigned)omp_get_num_threads();
+    if (tid == 0) {
+        /* Producers without a thread end at once, short, never silently. */
+        for (unsigned i = team; i < run->n; i++) {
+            producer *q = &run->p[i];
+            q->status = ALOG_PS_SHORT;
+            q->cpu_first = q->cpu_last = -1;
+            finish(run, q);
+        }
+        atomic_store_explicit(&run->granted, team, memory_order_release);
+    }
+    if (tid >= run->n)
+        return;
+    producer *p = &run->p[tid];
+    p->thread = tid;
+    p->team = team;
+    p->tid = pthread_self();
+    atomic_store_explicit(&p->started, 1, memory_order_release);
+    produce(run, p, tid);
+}
+
+static void *team_main(void *arg)
+{
+    omp_run *run = arg;
+    /* Ask for exactly n threads; granted is reported if fewer come. */
+    omp_set_dynamic(0);
+#pragma omp parallel num_threads(run->n)
+    team_member(run);
+    return NULL;
+}
+
+/* ---- collector ---------------------------------------------------------- */
+
+/* Moves what ring i holds into list i, stamping each batch with the time it
+ * is stored.  Adds the records moved to *moved; 0 or ALOG_ENOMEM. */
+static int drain_one(omp_run *run, producer *p, size_t *moved)
+{
+    for (int b = 0; b < BATCHES_PER_VISIT; b++) {
+        const alog_record *first;
+        size_t n = alog_ring_peek(p->ring, &first, BATCH);
+        if (n == 0)
+            return 0;
+        if (run->failed) {
+            run->lost += n;
+        } else {
+            int64_t now = alog_now_ns();
+            for (size_t j = 0; j < n; j++) {
+                alog_record *s = alog_reclist_push(p->list);
+                if (!s) {
+                    alog_ring_release(p->ring, j);
+                    *moved += j;
+                    return ALOG_ENOMEM;
+                }
+                *s = first[j];
+                s->collect_ns = now;
+            }
+        }
+        alog_ring_release(p->ring, n);
+        *moved += n;
+    }
+    return 0;
+}
+
+static int drain_all(omp_run *run, size_t *moved)
+{
+    *moved = 0;
+    for (unsigned i = 0; i < run->n; i++) {
+        int rc = drain_one(run, &run->p[i], moved);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int all_ended(omp_run *run)
+{
+    /* Acquire: every record pushed before a producer ended is visible. */
+    return atomic_load_explicit(&run->ended, memory_order_acquire) == run->n;
+}
+
+typedef struct idle_state {
+    unsigned spins;
+    int64_t nap_ns;
+} idle_state;
+
+static void idle_reset(idle_state *st)
+{
+    st->spins = 0;
+    st->nap_ns = NAP_MIN;
+}
+
+/* The next time a live paced producer has a record due after now;
+ * now itself if a live producer is unthrottled (it never pauses). */
+static int64_t next_due(omp_run *run, int64_t now)
+{
+    int64_t best = INT64_MAX;
+    for (unsigned i = 0; i < run->n; i++) {
+        producer *p = &run->p[i];
+        if (atomic_load_explicit(&p->done, memory_order_relaxed))
+            continue;
+        if (p->interval_ns == 0)
+            return now;
+        int64_t t = run->start_ns;
+        if (now > t)
+            t += ((now - t) / p->interval_ns + 1) * p->interval_ns;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+static void sleep_until(int64_t t)
+{
+    struct timespec ts = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
+    /* EINTR: the caller looks at the stop flag anyway. */
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+/* Spins on this core's clock only, touching no shared line. */
+static void poll_pause(void)
+{
+    int64_t until = alog_now_ns() + POLL_NS;
+    while (alog_now_ns() < until)
+        cpu_relax();
+}
+
+static void idle_wait(omp_run *run, idle_state *st)
+{
+    if (st->spins < SPINS_POLL + SPINS_YIELD) {
+        if (st->spins++ < SPINS_POLL)
+            poll_pause();
+        else
+            sched_yield();
+        return;
+    }
+    int64_t now = alog_now_ns();
+    int64_t due = next_due(run, now);
+    if (due <= now) {
+        sched_yield(); /* an unthrottled producer may need this core */
+        return;
+    }
+    if (due - now <= st->nap_ns) {
+        /* Wake just after the record is due and look closely for it. */
+        sleep_until(due + DUE_LAG);
+        idle_reset(st);
+        return;
+    }
+    sleep_until(now + st->nap_ns);
+    if (st->nap_ns < NAP_MAX)
+        st->nap_ns *= 2;
+}
+
+/* Wakes producers sleeping until a far deadline once a signal stopped the
+ * run, with the same signal, whose handler only sets the stop flag. */
+static void kick_sleepers(omp_run *run)
+{
+    int sig = alog_signal_caught();
+    if (sig == 0)
+        return;
+    for (unsigned i = 0; i < run->n; i++) {
+        producer *p = &run->p[i];
+        if (atomic_load_explicit(&p->started, memory_order_acquire) &&
+            !atomic_load_explicit(&p->done, memory_order_acquire))
+            pthread_kill(p->tid, sig);
+    }
+}
+
+static int thread_collect(void *ctx, alog_result *res, const atomic_int *stop)
+{
+    omp_run *run = ctx;
+    (void)res;
+    alog_timerslack_set(SLACK_NS);
+    idle_state st;
+    idle_reset(&st);
+    for (;;) {
+        int ended = all_ended(run);
+        size_t moved;
+        int rc = drain_all(run, &moved);
+        if (rc != 0) {
+            run->failed = 1;
+            return rc;
+        }
+        if (moved > 0) {
+            idle_reset(&st);
+            if (moved < BACKLOG && !ended)
+                poll_pause(); /* caught up: let records gather */
+            continue;
+        }
+        if (ended)
+            return 0; /* ended before an empty drain: nothing can follow */
+        if (stop && atomic_load(stop) != 0)
+            return 0; /* close() drains what the producers still push */
+        idle_wait(run, &st);
+    }
+}
+
+static int none_collect(void *ctx, alog_result *res, const atomic_int *stop)
+{
+    omp_run *run = ctx;
+    (void)res;
+    while (!all_ended(run)) {
+        if (stop && atomic_load(stop) != 0)
+            return 0;
+        sleep_until(alog_now_ns() + 1000000);
+    }
+    return 0;
+}
+
+/* ---- open and close ----------------------------------------------------- */
+
+static void run_free(omp_run *run)
+{
+    if (!run)
+        return;
+    if (run->p)
+        for (unsigned i = 0; i < run->n; i++)
+            alog_ring_free(run->p[i].ring);
+    free(run->p);
+    free(run);
+}
+
+static int omp_open(void **ctxp, const alog_config *cfg, alog_result *res,
+                    int mode)
+{
+    unsigned n = alog_result_producers(res);
+    if (n == 0 || n > ALOG_OMP_THREADS_MAX)
+        return ALOG_EINVAL;
+    int64_t dur_ns = 0;
+    if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) != 0)
+        return ALOG_EINVAL;
+    omp_run *run = calloc(1, sizeof *run);
+    if (!run)
+        return ALOG_ENOMEM;
+    run->mode = mode;
+    run->n = n;
+    run->work = cfg->work;
+    run->bytes = cfg->payload ? cfg->payload : (uint32_t)sizeof(alog_record);
+    run->p = aligned_alloc(LINE, n * sizeof *run->p);
+    if (!run->p) {
+        free(run);
+        return ALOG_ENOMEM;
+    }
+    memset(run->p, 0, n * sizeof *run->p);
+    int rc = 0;
+    size_t ring_cap = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        producer *p = &run->p[i];
+        p->list = alog_result_list(res, i);
+        p->interval_ns = alog_config_interval_ns(cfg, i);
+        p->limit = cfg->count > 0 ? cfg->count : UINT64_MAX;
+        if (i == n - 1 && cfg->fail_after >= 0 &&
+            (uint64_t)cfg->fail_after < p->limit) {
+            p->limit = (uint64_t)cfg->fail_after;
+            p->limit_short = 1;
+        }
+        p->status = ALOG_PS_SHORT; /* until the thread says otherwise */
+        atomic_init(&p->started, 0);
+        atomic_init(&p->done, 0);
+        if (mode == MODE_THREAD) {
+            rc = alog_ring_new(&p->ring, cfg->ring ? cfg->ring : 4096);
+            if (rc == 0)
+                ring_cap = alog_ring_capacity(p->ring);
+        }
+    }
+    if (rc == 0)
+        rc = alog_omp_env_header(res, n, n + (mode == MODE_THREAD));
+    /* The collect mode is the transport's name, in run.c's header. */
+    if (rc == 0 && mode == MODE_THREAD)
+        rc = alog_result_header(res, "ring", "%zu", ring_cap);
+    if (rc != 0) {
+        run_free(run);
+        return rc;
+    }
+    /* Time for the team to come up before record 0 (thread creation is
+     * tens of microseconds each, more on a busy machine). */
+    int64_t lead = 5000000 + (int64_t)n * 100000;
+    if (lead > 200000000)
+        lead = 200000000;
+    run->start_ns = alog_now_ns() + lead;
+    run->end_ns = dur_ns > 0 ? run->start_ns + dur_ns : INT64_MAX;
+    atomic_init(&run->granted, 0);
+    atomic_init(&run->ended, 0);
+    atomic_store_explicit(&run->armed, 1, memory_order_release);
+    int err = pthread_create(&run->team, NULL, team_main, run);
+    if (err != 0) {
+        errno = err;
+        run_free(run);
+        return ALOG_ESYS;
+    }
+    *ctxp = run;
+    return 0;
+}
+
+static int none_open(void **ctx, const alog_config *cfg, alog_result *res)
+{
+    return omp_open(ctx, cfg, res, MODE_NONE);
+}
+
+static int thread_open(void **ctx, const alog_config *cfg, alog_result *res)
+{
+    return omp_open(ctx, cfg, res, MODE_THREAD);
+}
+
+static int omp_close(void *ctx, alog_result *res)
+{
+    omp_run *run = ctx;
+    int rc = 0;
+    if (run->failed)
+        alog_stop_request(0); /* a broken collector ends the run */
+    /* Producers still running finish (at once if stopped); in thread mode
+     * their rings keep being drained so none waits on a full ring. */
+    idle_state st;
+    idle_reset(&st);
+    int64_t last_kick = 0;
+    for (;;) {
+        int ended = all_ended(run);
+        if (run->mode == MODE_THREAD) {
+            size_t moved;
+            int drc = drain_all(run, &moved);
+            if (drc != 0) {
+                run->failed = 1;
+                rc = drc;
+                continue;
+            }
+            if (moved > 0) {
+                idle_reset(&st);
+                continue;
+            }
+        }
+        if (ended)
+            break;
+        if (atomic_load(alog_stop_flag()) != 0) {
+            int64_t now = alog_now_ns();
+            if (now - last_kick > 10000000) {
+                kick_sleepers(run);
+                last_kick = now;
+            }
+        }
+        if (run->mode == MODE_THREAD)
+            idle_wait(run, &st);
+        else
+            sleep_until(alog_now_ns() + 1000000);
+    }
+    pthread_join(run->team, NULL);
+
+    unsigned granted = atomic_load_explicit(&run->granted, memory_order_acquire);
+    uint64_t full = 0;
+    for (unsigned i = 0; i < run->n; i++) {
+        producer *p = &run->p[i];
+        alog_result_set_status(res, i, p->status, 0);
+        if (i < granted)
+            alog_omp_env_where(res, i, p->thread, p->team, p->cpu_first,
+                               p->cpu_last);
+        else
+            alog_result_set_where(res, i, "no OpenMP thread granted");
+        if (p->err != 0 && rc == 0)
+            rc = p->err;
+        full += p->ring_full;
+    }
+    int hrc = alog_omp_env_granted(res, granted);
+    if (run->mode == MODE_THREAD) {
+        if (hrc == 0)
+            hrc = alog_result_counter(res, "ring_full", (double)full);
+        if (hrc == 0)
+            hrc = alog_result_counter(
+                res, "ring_capacity", (double)alog_ring_capacity(run->p[0].ring));
+        if (hrc == 0 && run->lost > 0)
+            hrc = alog_result_counter(res, "lost", (double)run->lost);
+    }
+    if (rc == 0)
+        rc = hrc;
+    run_free(run);
+    return rc;
+}
+
+const alog_transport alog_transport_omp_none = {
+    .name = "none",
+    .summary = "OpenMP threads, each appending to its own list (no sharing)",
+    .open = none_open,
+    .collect = none_collect,
+    .close = omp_close,
+};
+
+const alog_transport alog_transport_omp_thread = {
+    .name = "thread",
+    .summary = "OpenMP threads pushing into SPSC rings, one collector thread",
+    .open = thread_open,
+    .collect = thread_collect,
+    .close = omp_close,
+};
+
+const alog_transport *const alog_omp_transports[] = {
+    &alog_transport_omp_none, &alog_transport_omp_thread, NULL};
+
+const alog_transport *alog_omp_transport_for(int collect)
+{
+    switch (collect) {
+    case ALOG_COLLECT_NONE: return &alog_transport_omp_none;
+    case ALOG_COLLECT_THREAD:
+    case ALOG_COLLECT_DEFAULT: return &alog_transport_omp_thread;
+    }
+    return NULL;
+}
