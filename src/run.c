@@ -95,7 +95,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
                                 cfg->readers == ALOG_READERS_THREADS
                                     ? "threads"
                                     : "epoll");
-    if (rc == 0)
+    if (rc == 0 && cfg->model == ALOG_MODEL_ASYNC) /* pipes only */
         rc = alog_result_header(res, "wire", "%s",
                                 cfg->wire == ALOG_WIRE_BINARY ? "binary"
                                                               : "text");

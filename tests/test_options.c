@@ -258,7 +258,6 @@ static void test_every_option(void **state)
         assert_int_equal(cfg->job, ALOG_JOB_PRIMES);
     });
     BOTH(OMP, "primes", "--parts", "8", assert_int_equal(cfg->parts, 8));
-    BOTH(OMP, "primes", "--parts", "0", assert_int_equal(cfg->parts, 0));
     BOTH(OMP, "primes", "--schedule", "dynamic",
          assert_int_equal(cfg->schedule, ALOG_SCHED_DYNAMIC));
     BOTH(PROD, NOJOB, "--id", "65535",
@@ -504,6 +503,8 @@ static void test_bad_values(void **state)
     expect_bad(A, "alog-async: --range '0:0': B must be at least 1 "
                   "(see --help)",
                "primes", "--range", "0:0", NULL);
+    expect_bad(A, "alog-async: --parts '0': must be at least 1 (see --help)",
+               "primes", "-P", "0", NULL);
     expect_bad(A, "alog-async: --parts '65537': must be at most 65536 "
                   "(see --help)",
                "primes", "-P", "65537", NULL);
