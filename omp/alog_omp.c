@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alog.h"
+#include "options_main.h"
 #include "alog_omp.h"
 #include "primes.h"
 #include "transport.h"
@@ -86,24 +87,9 @@ static int threads_from_env(alog_config *cfg)
 int main(int argc, char **argv)
 {
     alog_config cfg;
-    char err[512];
-    switch (alog_options_parse(&cfg, ALOG_MODEL_OMP, argc, argv, err,
-                               sizeof err)) {
-    case ALOG_PARSE_OK:
-        break;
-    case ALOG_PARSE_HELP:
-        alog_options_usage(stdout, ALOG_MODEL_OMP, argv[0]);
-        alog_config_free(&cfg);
-        return 0;
-    case ALOG_PARSE_VERSION:
-        printf("%s %s\n", PROG, ALOG_VERSION);
-        alog_config_free(&cfg);
-        return 0;
-    default:
-        fprintf(stderr, "%s\n", err);
-        alog_config_free(&cfg);
-        return 2;
-    }
+    int quit = alog_options_main(&cfg, ALOG_MODEL_OMP, argc, argv);
+    if (quit >= 0) /* --help, --version or a bad option */
+        return quit;
     /* A bad OMP_NUM_THREADS is reported even with -n: it is bad input. */
     if (threads_from_env(&cfg) != 0) {
         alog_config_free(&cfg);

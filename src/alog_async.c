@@ -6,29 +6,16 @@
 #include <string.h>
 
 #include "alog.h"
+#include "options_main.h"
 #include "primes.h"
 
 int main(int argc, char **argv)
 {
     alog_config cfg;
     char err[512];
-    int pr = alog_options_parse(&cfg, ALOG_MODEL_ASYNC, argc, argv, err,
-                                sizeof err);
-    if (pr == ALOG_PARSE_HELP) {
-        alog_options_usage(stdout, ALOG_MODEL_ASYNC, argv[0]);
-        alog_config_free(&cfg);
-        return 0;
-    }
-    if (pr == ALOG_PARSE_VERSION) {
-        printf("alog-async %s\n", ALOG_VERSION);
-        alog_config_free(&cfg);
-        return 0;
-    }
-    if (pr != ALOG_PARSE_OK) {
-        fprintf(stderr, "%s\n", err);
-        alog_config_free(&cfg);
-        return 2;
-    }
+    int quit = alog_options_main(&cfg, ALOG_MODEL_ASYNC, argc, argv);
+    if (quit >= 0) /* --help, --version or a bad option */
+        return quit;
 
     alog_output out;
     int rc = alog_output_open(&out, cfg.output);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alog.h"
+#include "options_main.h"
 
 #define BUF_BYTES (64u << 10)
 #define BUF_SLACK 256u /* a natural-size record always fits in this */
@@ -49,24 +50,9 @@ static int flush(char *buf, size_t *len)
 int main(int argc, char **argv)
 {
     alog_config cfg;
-    char err[512];
-    int pr = alog_options_parse(&cfg, ALOG_MODEL_PRODUCER, argc, argv, err,
-                                sizeof err);
-    if (pr == ALOG_PARSE_HELP) {
-        alog_options_usage(stdout, ALOG_MODEL_PRODUCER, argv[0]);
-        alog_config_free(&cfg);
-        return 0;
-    }
-    if (pr == ALOG_PARSE_VERSION) {
-        printf("alog-producer %s\n", ALOG_VERSION);
-        alog_config_free(&cfg);
-        return 0;
-    }
-    if (pr != ALOG_PARSE_OK) {
-        fprintf(stderr, "%s\n", err);
-        alog_config_free(&cfg);
-        return 2;
-    }
+    int quit = alog_options_main(&cfg, ALOG_MODEL_PRODUCER, argc, argv);
+    if (quit >= 0) /* --help, --version or a bad option */
+        return quit;
     int64_t dur_ns = 0;
     if (cfg.duration > 0 && alog_seconds_to_ns(cfg.duration, &dur_ns) != 0) {
         fprintf(stderr, "alog-producer: --duration '%g': out of range "

@@ -6,6 +6,7 @@
  * an option cannot be accepted without being documented or the reverse.
  */
 #include "alog.h"
+#include "options_main.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -762,4 +763,45 @@ void alog_options_usage(FILE *f, int model, const char *prog)
     }
     fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 producer short "
                "or failed, 130 interrupted.\n");
+}
+
+/* ---- the mains' first step ---------------------------------------------- */
+
+/* The installed name: --version names the program, whatever argv[0] is. */
+static const char *program_name(int model)
+{
+    switch (model) {
+    case M_MPI:
+        return "alog-mpi";
+    case M_OMP:
+        return "alog-omp";
+    case M_PROD:
+        return "alog-producer";
+    default:
+        return "alog-async";
+    }
+}
+
+int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+{
+    char err[512];
+    int status;
+    switch (alog_options_parse(cfg, model, argc, argv, err, sizeof err)) {
+    case ALOG_PARSE_OK:
+        return -1;
+    case ALOG_PARSE_HELP:
+        alog_options_usage(stdout, model, argc > 0 ? argv[0] : NULL);
+        status = 0;
+        break;
+    case ALOG_PARSE_VERSION:
+        printf("%s %s\n", program_name(model), ALOG_VERSION);
+        status = 0;
+        break;
+    default:
+        fprintf(stderr, "%s\n", err);
+        status = 2;
+        break;
+    }
+    alog_config_free(cfg);
+    return status;
 }

@@ -1,13 +1,13 @@
 /* primes_report.c - the report of a primes run: '# key=value' header, one
  * row per part, one result row; table, CSV or JSON.
  *
- * Rows are built once as typed cells; each format is a small ops table
- * (begin/header/section/row/end), as in the log job's report, so nothing
- * but the writers knows which format is in use.  A cell may be absent (a
+ * Rows are built once as typed cells; the writers shared with the log
+ * job's report (writer.c) decide how they look.  A cell may be absent (a
  * range job has no number, a run without baseline no speedup): empty in
  * CSV, null in JSON, "-" in the table.
  */
 #include "primes.h"
+#include "writer.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -89,311 +89,27 @@ int alog_primes_outcome(const alog_primes_result *res)
     return res->interrupted ? ALOG_EINTR : ALOG_OK;
 }
 
-/* ---- cells and the writers ------------------------------------------------ */
-
-enum ctype { T_NONE, T_STR, T_U64, T_I64, T_F64 };
-
-typedef struct cell {
-    enum ctype t;
-    union {
-        const char *s;
-        uint64_t u;
-        int64_t i;
-        double d;
-    } v;
-} cell;
-
-typedef struct col {
-    const char *name; /* CSV/JSON field, table head */
-    int width;        /* table: minimum width; < 0: left-aligned text */
-} col;
-
-typedef struct section {
-    const char *kind;  /* CSV first field */
-    const char *json;  /* JSON member */
-    const char *title; /* table block */
-    int single;        /* one row: an object, a vertical list */
-    const col *cols;
-    size_t ncols;
-} section;
-
-typedef struct writer writer;
-
-typedef struct fmt_ops {
-    void (*begin)(writer *w);
-    void (*header)(writer *w, const char *key, const char *value);
-    void (*section)(writer *w, const section *s);
-    void (*row)(writer *w, const cell *cells);
-    void (*end)(writer *w);
-} fmt_ops;
-
-struct writer {
-    FILE *f;
-    const fmt_ops *ops;
-    const section *cur;
-    size_t rows;
-    int failed;
-};
-
-static void w_printf(writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void w_printf(writer *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vfprintf(w->f, fmt, ap) < 0)
-        w->failed = 1;
-    va_end(ap);
-}
-
-/* A cell as text for CSV and the table (JSON quotes strings itself). */
-static const char *cell_text(const cell *c, char *buf, size_t cap,
-                             const char *none, int table)
-{
-    switch (c->t) {
-    case T_NONE:
-        return none;
-    case T_STR:
-        return c->v.s;
-    case T_U64:
-        snprintf(buf, cap, "%llu", (unsigned long long)c->v.u);
-        return buf;
-    case T_I64:
-        snprintf(buf, cap, "%lld", (long long)c->v.i);
-        return buf;
-    case T_F64:
-        if (!isfinite(c->v.d))
-            return none;
-        snprintf(buf, cap, table ? "%.6f" : "%.9g", c->v.d);
-        return buf;
-    }
-    return none;
-}
-
-/* -- CSV -- */
-
-static void csv_str(writer *w, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        w_printf(w, "%s", s);
-        return;
-    }
-    w_printf(w, "\"");
-    for (; *s; s++)
-        w_printf(w, *s == '"' ? "\"\"" : "%c", *s);
-    w_printf(w, "\"");
-}
-
-static void csv_begin(writer *w)
-{
-    (void)w;
-}
-
-static void csv_header(writer *w, const char *key, const char *value)
-{
-    w_printf(w, "# %s=%s\n", key, value);
-}
-
-static void csv_section(writer *w, const section *s)
-{
-    w->cur = s;
-    w_printf(w, "kind");
-    for (size_t i = 0; i < s->ncols; i++)
-        w_printf(w, ",%s", s->cols[i].name);
-    w_printf(w, "\n");
-}
-
-static void csv_row(writer *w, const cell *cells)
-{
-    char buf[64];
-    w_printf(w, "%s", w->cur->kind);
-    for (size_t i = 0; i < w->cur->ncols; i++) {
-        w_printf(w, ",");
-        csv_str(w, cell_text(&cells[i], buf, sizeof buf, "", 0));
-    }
-    w_printf(w, "\n");
-}
-
-static void csv_end(writer *w)
-{
-    (void)w;
-}
-
-static const fmt_ops csv_ops = {
-    .begin = csv_begin,
-    .header = csv_header,
-    .section = csv_section,
-    .row = csv_row,
-    .end = csv_end,
-};
-
-/* -- JSON -- */
-
-static void json_str(writer *w, const char *s)
-{
-    w_printf(w, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            w_printf(w, "\\%c", c);
-        else if (c < 0x20)
-            w_printf(w, "\\u%04x", c);
-        else
-            w_printf(w, "%c", c);
-    }
-    w_printf(w, "\"");
-}
-
-static void json_begin(writer *w)
-{
-    w_printf(w, "{\n  \"header\": {");
-    w->rows = 0;
-}
-
-static void json_header(writer *w, const char *key, const char *value)
-{
-    w_printf(w, "%s\n    ", w->rows++ ? "," : "");
-    json_str(w, key);
-    w_printf(w, ": ");
-    json_str(w, value);
-}
-
-static void json_close(writer *w)
-{
-    if (w->cur == NULL)
-        w_printf(w, "\n  }");
-    else if (!w->cur->single)
-        w_printf(w, "%s]", w->rows ? "\n  " : "");
-}
-
-static void json_section(writer *w, const section *s)
-{
-    json_close(w);
-    w->cur = s;
-    w->rows = 0;
-    w_printf(w, ",\n  ");
-    json_str(w, s->json);
-    w_printf(w, ": %s", s->single ? "" : "[");
-}
-
-static void json_row(writer *w, const cell *cells)
-{
-    char buf[64];
-    if (!w->cur->single)
-        w_printf(w, "%s\n    ", w->rows ? "," : "");
-    w->rows++;
-    w_printf(w, "{");
-    for (size_t i = 0; i < w->cur->ncols; i++) {
-        w_printf(w, "%s", i ? ", " : "");
-        json_str(w, w->cur->cols[i].name);
-        w_printf(w, ": ");
-        if (cells[i].t == T_STR)
-            json_str(w, cells[i].v.s);
-        else
-            w_printf(w, "%s", cell_text(&cells[i], buf, sizeof buf, "null",
-                                        0));
-    }
-    w_printf(w, "}");
-}
-
-static void json_end(writer *w)
-{
-    json_close(w);
-    w_printf(w, "\n}\n");
-}
-
-static const fmt_ops json_ops = {
-    .begin = json_begin,
-    .header = json_header,
-    .section = json_section,
-    .row = json_row,
-    .end = json_end,
-};
-
-/* -- table -- */
-
-static int col_width(const col *c)
-{
-    int n = (int)strlen(c->name);
-    int w = c->width < 0 ? -c->width : c->width;
-    return n > w ? n : w;
-}
-
-static void table_section(writer *w, const section *s)
-{
-    w->cur = s;
-    w_printf(w, "\n== %s ==\n", s->title);
-    if (s->single)
-        return;
-    for (size_t i = 0; i < s->ncols; i++) {
-        const col *c = &s->cols[i];
-        int last = i + 1 == s->ncols;
-        if (c->width < 0)
-            w_printf(w, "%s%-*s", i ? "  " : "", last ? 0 : col_width(c),
-                     c->name);
-        else
-            w_printf(w, "%s%*s", i ? "  " : "", col_width(c), c->name);
-    }
-    w_printf(w, "\n");
-}
-
-static void table_row(writer *w, const cell *cells)
-{
-    char buf[64];
-    const section *s = w->cur;
-    for (size_t i = 0; i < s->ncols; i++) {
-        const col *c = &s->cols[i];
-        const char *t = cell_text(&cells[i], buf, sizeof buf, "-", 1);
-        /* control bytes would break the columns */
-        char safe[128];
-        size_t n = 0;
-        for (; t[n] && n + 1 < sizeof safe; n++)
-            safe[n] = (unsigned char)t[n] < 0x20 ? '?' : t[n];
-        safe[n] = '\0';
-        if (s->single) {
-            w_printf(w, "  %-20s %s\n", c->name, safe);
-            continue;
-        }
-        int last = i + 1 == s->ncols;
-        if (c->width < 0)
-            w_printf(w, "%s%-*s", i ? "  " : "", last ? 0 : col_width(c),
-                     safe);
-        else
-            w_printf(w, "%s%*s", i ? "  " : "", col_width(c), safe);
-    }
-    if (!s->single)
-        w_printf(w, "\n");
-}
-
-static const fmt_ops table_ops = {
-    .begin = csv_begin,
-    .header = csv_header, /* the same '# key=value' lines */
-    .section = table_section,
-    .row = table_row,
-    .end = csv_end,
-};
-
-static const fmt_ops *const formats[] = {
-    [ALOG_FMT_TABLE] = &table_ops,
-    [ALOG_FMT_CSV] = &csv_ops,
-    [ALOG_FMT_JSON] = &json_ops,
-};
-
 /* ---- the sections ------------------------------------------------------------- */
 
 enum { P_PART, P_LO, P_HI, P_CHUNKS, P_STEPS, P_DIVISOR, P_COUNT, P_BUSY,
        P_STOPPED, P_WHERE, P_N };
 
-static const col part_cols[P_N] = {
-    [P_PART] = {"part", 4},       [P_LO] = {"lo", 12},
-    [P_HI] = {"hi", 12},          [P_CHUNKS] = {"chunks", 6},
-    [P_STEPS] = {"steps", 12},    [P_DIVISOR] = {"divisor", 10},
-    [P_COUNT] = {"count", 8},     [P_BUSY] = {"busy_s", 10},
-    [P_STOPPED] = {"stopped", 7}, [P_WHERE] = {"where", -1},
+/* Every column is in all formats; the table shows seconds with 6
+ * decimals. */
+static const alog_col part_cols[P_N] = {
+    [P_PART] = {ALOG_COL("part", U64, BOTH), .width = 4},
+    [P_LO] = {ALOG_COL("lo", U64, BOTH), .width = 12},
+    [P_HI] = {ALOG_COL("hi", U64, BOTH), .width = 12},
+    [P_CHUNKS] = {ALOG_COL("chunks", U64, BOTH), .width = 6},
+    [P_STEPS] = {ALOG_COL("steps", U64, BOTH), .width = 12},
+    [P_DIVISOR] = {ALOG_COL("divisor", U64, BOTH), .width = 10},
+    [P_COUNT] = {ALOG_COL("count", U64, BOTH), .width = 8},
+    [P_BUSY] = {ALOG_COL("busy_s", F64, BOTH), .width = 10, .decimals = 6},
+    [P_STOPPED] = {ALOG_COL("stopped", U64, BOTH), .width = 7},
+    [P_WHERE] = {ALOG_COL("where", STR, BOTH)},
 };
 
-static const section part_section = {
+static const alog_section part_section = {
     .kind = "part", .json = "parts", .title = "parts", .single = 0,
     .cols = part_cols, .ncols = P_N,
 };
@@ -403,56 +119,57 @@ enum { R_JOB, R_NUMBER, R_RANGE_LO, R_RANGE_HI, R_PARTS, R_SCHEDULE,
        R_STEPS, R_SERIAL_STEPS, R_SERIAL_S, R_MODEL_S, R_SPEEDUP,
        R_EFFICIENCY, R_INTERRUPTED, R_N };
 
-static const col result_cols[R_N] = {
-    [R_JOB] = {"job", 0},
-    [R_NUMBER] = {"number", 0},
-    [R_RANGE_LO] = {"range_lo", 0},
-    [R_RANGE_HI] = {"range_hi", 0},
-    [R_PARTS] = {"parts", 0},
-    [R_SCHEDULE] = {"schedule", 0},
-    [R_KERNEL] = {"kernel", 0},
-    [R_ANSWER] = {"answer", 0},
-    [R_DIVISOR] = {"divisor", 0},
-    [R_FOUND_PART] = {"found_part", 0},
-    [R_FOUND_WHERE] = {"found_where", 0},
-    [R_COUNT] = {"count", 0},
-    [R_STEPS] = {"steps", 0},
-    [R_SERIAL_STEPS] = {"serial_steps", 0},
-    [R_SERIAL_S] = {"serial_s", 0},
-    [R_MODEL_S] = {"model_s", 0},
-    [R_SPEEDUP] = {"speedup", 0},
-    [R_EFFICIENCY] = {"efficiency", 0},
-    [R_INTERRUPTED] = {"interrupted", 0},
+static const alog_col result_cols[R_N] = {
+    [R_JOB] = {ALOG_COL("job", STR, BOTH)},
+    [R_NUMBER] = {ALOG_COL("number", U64, BOTH)},
+    [R_RANGE_LO] = {ALOG_COL("range_lo", U64, BOTH)},
+    [R_RANGE_HI] = {ALOG_COL("range_hi", U64, BOTH)},
+    [R_PARTS] = {ALOG_COL("parts", U64, BOTH)},
+    [R_SCHEDULE] = {ALOG_COL("schedule", STR, BOTH)},
+    [R_KERNEL] = {ALOG_COL("kernel", STR, BOTH)},
+    [R_ANSWER] = {ALOG_COL("answer", STR, BOTH)},
+    [R_DIVISOR] = {ALOG_COL("divisor", U64, BOTH)},
+    [R_FOUND_PART] = {ALOG_COL("found_part", I64, BOTH)},
+    [R_FOUND_WHERE] = {ALOG_COL("found_where", STR, BOTH)},
+    [R_COUNT] = {ALOG_COL("count", U64, BOTH)},
+    [R_STEPS] = {ALOG_COL("steps", U64, BOTH)},
+    [R_SERIAL_STEPS] = {ALOG_COL("serial_steps", U64, BOTH)},
+    [R_SERIAL_S] = {ALOG_COL("serial_s", F64, BOTH), .decimals = 6},
+    [R_MODEL_S] = {ALOG_COL("model_s", F64, BOTH), .decimals = 6},
+    [R_SPEEDUP] = {ALOG_COL("speedup", F64, BOTH), .decimals = 6},
+    [R_EFFICIENCY] = {ALOG_COL("efficiency", F64, BOTH), .decimals = 6},
+    [R_INTERRUPTED] = {ALOG_COL("interrupted", U64, BOTH)},
 };
 
-static const section result_section = {
+static const alog_section result_section = {
     .kind = "result", .json = "result", .title = "result", .single = 1,
     .cols = result_cols, .ncols = R_N,
 };
 
-static cell c_u64(uint64_t u)
+/* Cells: the column gives the type; a cell only says whether it is there. */
+static alog_cell c_u64(uint64_t u)
 {
-    return (cell){.t = T_U64, .v.u = u};
+    return (alog_cell){.v.u = u};
 }
 
-static cell c_i64(int64_t i)
+static alog_cell c_i64(int64_t i)
 {
-    return (cell){.t = T_I64, .v.i = i};
+    return (alog_cell){.v.i = i};
 }
 
-static cell c_f64(double d)
+static alog_cell c_f64(double d)
 {
-    return (cell){.t = isfinite(d) ? T_F64 : T_NONE, .v.d = d};
+    return (alog_cell){.v.d = d, .absent = !isfinite(d)};
 }
 
-static cell c_str(const char *s)
+static alog_cell c_str(const char *s)
 {
-    return (cell){.t = T_STR, .v.s = s};
+    return (alog_cell){.v.s = s, .len = strlen(s)};
 }
 
-static cell c_none(void)
+static alog_cell c_none(void)
 {
-    return (cell){.t = T_NONE};
+    return (alog_cell){.absent = 1};
 }
 
 static const char *schedule_name(int s)
@@ -460,7 +177,7 @@ static const char *schedule_name(int s)
     return s == ALOG_SCHED_DYNAMIC ? "dynamic" : "static";
 }
 
-static void write_header(writer *w, const alog_primes_result *res)
+static void write_header(alog_writer *w, const alog_primes_result *res)
 {
     const alog_primes_job *job = &res->job;
     char buf[96], host[256] = "unknown";
@@ -498,16 +215,16 @@ static void write_header(writer *w, const alog_primes_result *res)
         w->ops->header(w, res->extra_key[i], res->extra_val[i]);
 }
 
-static void write_parts(writer *w, const alog_primes_result *res)
+static void write_parts(alog_writer *w, const alog_primes_result *res)
 {
-    w->ops->section(w, &part_section);
+    w->ops->section(w, &part_section, NULL);
     for (unsigned k = 0; k < res->job.parts; k++) {
         const alog_primes_part *p = &res->parts[k];
         char where[sizeof p->where + 1];
         memcpy(where, p->where, sizeof p->where);
         where[sizeof p->where] = '\0';
         int none = p->lo > p->hi;
-        cell c[P_N] = {
+        alog_cell c[P_N] = {
             [P_PART] = c_u64(k),
             [P_LO] = none ? c_none() : c_u64(p->lo),
             [P_HI] = none ? c_none() : c_u64(p->hi),
@@ -523,7 +240,7 @@ static void write_parts(writer *w, const alog_primes_result *res)
     }
 }
 
-static void write_result(writer *w, const alog_primes_result *res)
+static void write_result(alog_writer *w, const alog_primes_result *res)
 {
     const alog_primes_job *job = &res->job;
     char answer[32], found[160] = "";
@@ -546,7 +263,7 @@ static void write_result(writer *w, const alog_primes_result *res)
         speedup = res->serial_s / res->model_s;
         efficiency = speedup / job->parts;
     }
-    cell c[R_N] = {
+    alog_cell c[R_N] = {
         [R_JOB] = c_str(job->range ? "range" : "number"),
         [R_NUMBER] = job->range ? c_none() : c_u64(job->number),
         [R_RANGE_LO] = job->range ? c_u64(job->range_lo) : c_none(),
@@ -567,7 +284,7 @@ static void write_result(writer *w, const alog_primes_result *res)
         [R_EFFICIENCY] = c_f64(efficiency),
         [R_INTERRUPTED] = c_u64(res->interrupted != 0),
     };
-    w->ops->section(w, &result_section);
+    w->ops->section(w, &result_section, NULL);
     w->ops->row(w, c);
 }
 
@@ -576,13 +293,14 @@ int alog_primes_report_write(FILE *out, int format,
 {
     if (format < 0 || format > ALOG_FMT_JSON)
         format = ALOG_FMT_TABLE;
-    writer w = {.f = out, .ops = formats[format]};
+    alog_writer w;
+    if (alog_writer_init(&w, out, format, ALOG_WRITER_JSON_SPACED) != ALOG_OK)
+        return ALOG_EIO; /* no stream */
     w.ops->begin(&w);
     write_header(&w, res);
     write_parts(&w, res);
     write_result(&w, res);
     w.ops->end(&w);
-    if (fflush(out) != 0 || ferror(out))
-        w.failed = 1;
+    alog_writer_flush(&w);
     return w.failed ? ALOG_EIO : ALOG_OK;
 }

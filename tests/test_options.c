@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "alog.h"
+#include "options_main.h"
 
 #define MAX_ARGS 32
 
@@ -775,6 +777,115 @@ static void test_usage(void **state)
     free(u);
 }
 
+/* ---- alog_options_main: what the mains print and exit with -------------- */
+
+typedef struct captured {
+    char out[16384]; /* stdout, NUL-terminated */
+    char err[1024];  /* stderr */
+} captured;
+
+/* Point fd at a fresh temporary file; returns the file, *saved the old fd. */
+static FILE *redirect(int fd, int *saved)
+{
+    FILE *t = tmpfile();
+    assert_non_null(t);
+    *saved = dup(fd);
+    assert_true(*saved >= 0);
+    assert_true(dup2(fileno(t), fd) >= 0);
+    return t;
+}
+
+/* Put fd back and read what went to the file into buf. */
+static void restore(FILE *t, int fd, int saved, char *buf, size_t cap)
+{
+    assert_true(dup2(saved, fd) >= 0);
+    close(saved);
+    rewind(t);
+    size_t n = fread(buf, 1, cap - 1, t);
+    buf[n] = '\0';
+    fclose(t);
+}
+
+/* alog_options_main on argv[0] = the model's program and the words. */
+static int run_main(alog_config *cfg, int model, captured *cap, ...)
+{
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    argv[argc++] = (char *)prog_of(model);
+    va_list ap;
+    va_start(ap, cap);
+    for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
+        assert_true(argc < MAX_ARGS - 1);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+
+    int so, se;
+    fflush(stdout);
+    fflush(stderr);
+    FILE *to = redirect(STDOUT_FILENO, &so);
+    FILE *te = redirect(STDERR_FILENO, &se);
+    int rc = alog_options_main(cfg, model, argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    restore(to, STDOUT_FILENO, so, cap->out, sizeof cap->out);
+    restore(te, STDERR_FILENO, se, cap->err, sizeof cap->err);
+    return rc;
+}
+
+static void test_options_main(void **state)
+{
+    (void)state;
+    alog_config cfg;
+    captured cap;
+
+    /* A good parse: go on, nothing printed, cfg filled and still ours. */
+    assert_int_equal(run_main(&cfg, A, &cap, "-n", "3", NULL), -1);
+    assert_string_equal(cap.out, "");
+    assert_string_equal(cap.err, "");
+    assert_int_equal(cfg.producers, 3);
+    alog_config_free(&cfg);
+
+    /* --help: the usage on stdout, exit 0; the interval list the parse
+     * allocated is freed (LeakSanitizer would say otherwise). */
+    assert_int_equal(run_main(&cfg, A, &cap, "--interval", "0.1,0.2",
+                              "--help", NULL), 0);
+    char *usage = usage_of(A, prog_of(A));
+    assert_string_equal(cap.out, usage);
+    free(usage);
+    assert_string_equal(cap.err, "");
+    assert_int_equal(run_main(&cfg, PROD, &cap, "-h", NULL), 0);
+    assert_true(strncmp(cap.out, "Usage: alog-producer [log] [options]\n",
+                        37) == 0);
+
+    /* --version: the program's own name, not argv[0]'s path. */
+    static const struct {
+        int model;
+        const char *name;
+    } progs[] = {{A, "alog-async"}, {MPI, "alog-mpi"}, {OMP, "alog-omp"},
+                 {PROD, "alog-producer"}};
+    for (size_t m = 0; m < sizeof progs / sizeof progs[0]; m++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s %s\n", progs[m].name, ALOG_VERSION);
+        assert_int_equal(run_main(&cfg, progs[m].model, &cap, "--interval",
+                                  "1,2", "--version", NULL), 0);
+        assert_string_equal(cap.out, want);
+        assert_string_equal(cap.err, "");
+    }
+
+    /* A bad option or value: its one line on stderr, exit 2. */
+    assert_int_equal(run_main(&cfg, A, &cap, "--interval", "1,2", "--frob",
+                              NULL), 2);
+    assert_string_equal(cap.out, "");
+    assert_string_equal(cap.err,
+                        "alog-async: unknown option '--frob' (see --help)\n");
+    assert_int_equal(run_main(&cfg, OMP, &cap, "--count", "0", NULL), 2);
+    assert_string_equal(cap.out, "");
+    assert_string_equal(cap.err, "alog-omp: --count '0': must be at least 1 "
+                                 "(see --help)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -786,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_jobs_and_models),
         cmocka_unit_test(test_intervals_rate),
         cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_options_main),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

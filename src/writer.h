@@ -1,0 +1,96 @@
+/* writer.h - the report writers shared by the log report (report.c) and
+ * the primes report (primes_report.c).
+ *
+ * A report is sections of typed cells; each format (table, CSV, JSON) is
+ * an ops table that decides how the cells look, so a report never asks
+ * which format is in use.  Internal to alog_core: not part of alog.h.
+ */
+#ifndef ALOG_WRITER_H
+#define ALOG_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum alog_cell_type { ALOG_CELL_STR, ALOG_CELL_I64, ALOG_CELL_U64,
+                      ALOG_CELL_F64 };
+
+/* Where a column appears. */
+enum alog_col_show {
+    ALOG_COL_NONE = 0,        /* a cell others share the layout of */
+    ALOG_COL_DATA = 1u << 0,  /* CSV and JSON */
+    ALOG_COL_TABLE = 1u << 1, /* the table for people */
+    ALOG_COL_BOTH = ALOG_COL_DATA | ALOG_COL_TABLE,
+};
+
+typedef struct alog_col {
+    const char *name;         /* CSV/JSON field name */
+    enum alog_cell_type type;
+    unsigned show;            /* ALOG_COL_* */
+    const char *tname;        /* table head when it differs (units) */
+    double div;               /* table: shown divided by this, 3 decimals */
+    int width;                /* table: minimum width */
+    int quote;                /* CSV: always quote (free text) */
+    int decimals;             /* table: F64 always with this many decimals
+                                 (0: 3, whole numbers without) */
+} alog_col;
+
+/* The first fields of an alog_col, for short tables:
+ * {ALOG_COL("bytes", U64, DATA), .width = 8}. */
+#define ALOG_COL(n, t, s)                                                  \
+    .name = (n), .type = ALOG_CELL_##t, .show = ALOG_COL_##s
+
+typedef struct alog_cell {
+    union {
+        const char *s;
+        int64_t i;
+        uint64_t u;
+        double d;
+    } v;
+    size_t len; /* ALOG_CELL_STR: bytes of s (s need not end in NUL) */
+    int absent; /* no value: empty in CSV, null in JSON, "-" in the table */
+} alog_cell;
+
+typedef struct alog_section {
+    const char *kind;  /* CSV first field of each row */
+    const char *json;  /* JSON member name */
+    const char *title; /* table block title */
+    int single;        /* one row: a JSON object, a vertical table */
+    const alog_col *cols;
+    size_t ncols;
+} alog_section;
+
+typedef struct alog_writer alog_writer;
+
+typedef struct alog_writer_ops {
+    void (*begin)(alog_writer *w);
+    void (*header)(alog_writer *w, const char *key, const char *value);
+    /* Start rows of s; sub (may be NULL) names a sub-table of the same
+     * section, e.g. one producer's records. */
+    void (*section)(alog_writer *w, const alog_section *s, const char *sub);
+    /* cells[i] belongs to cur->cols[i]. */
+    void (*row)(alog_writer *w, const alog_cell *cells);
+    void (*end)(alog_writer *w);
+} alog_writer_ops;
+
+/* Styles: the primes report's JSON rows have spaces after ',' and ':'. */
+enum { ALOG_WRITER_JSON_SPACED = 1u << 0 };
+
+struct alog_writer {
+    FILE *f;
+    const alog_writer_ops *ops;
+    const alog_section *cur; /* section rows go to */
+    size_t rows;             /* rows written in cur (JSON commas) */
+    int in_header;           /* JSON: header object open */
+    unsigned style;          /* ALOG_WRITER_* */
+    int failed;              /* a write failed */
+};
+
+/* A writer of format (ALOG_FMT_*) to f; 0, or ALOG_EINVAL for a bad
+ * format. */
+int alog_writer_init(alog_writer *w, FILE *f, int format, unsigned style);
+
+/* Flush f; a failure (now or earlier) sets w->failed. */
+void alog_writer_flush(alog_writer *w);
+
+#endif
