@@ -1,5 +1,6 @@
 # Unit tests of the core data modules (record, decoder, lists, merge,
-# pacing, stats, result).  --wrap fails allocations and sleeps on purpose.
+# pacing, stats, result, sink).  --wrap fails allocations, sleeps and
+# vmsplice on purpose.
 alog_add_unit(test_record ${CMAKE_CURRENT_SOURCE_DIR}/test_record.c LABELS core)
 alog_add_unit(test_decoder ${CMAKE_CURRENT_SOURCE_DIR}/test_decoder.c
               WRAP realloc LABELS core)
@@ -13,3 +14,5 @@ alog_add_unit(test_stats ${CMAKE_CURRENT_SOURCE_DIR}/test_stats.c
               WRAP malloc LABELS core)
 alog_add_unit(test_result ${CMAKE_CURRENT_SOURCE_DIR}/test_result.c
               WRAP malloc calloc realloc LABELS core)
+alog_add_unit(test_sink ${CMAKE_CURRENT_SOURCE_DIR}/test_sink.c
+              WRAP vmsplice LABELS core)

@@ -1,0 +1,267 @@
+/* test_sink.c - the producer's output: every byte arrives, in order,
+ * through vmsplice over many reuses of its ring and through write(2);
+ * EPIPE is reported; a vmsplice the kernel refuses falls back to copying. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "alog.h"
+
+enum { REC = 64 };
+
+static int vmsplice_fail; /* errno for every vmsplice (0: the real one) */
+static unsigned vmsplice_calls;
+
+ssize_t __real_vmsplice(int fd, const struct iovec *iov, size_t n,
+                        unsigned flags);
+ssize_t __wrap_vmsplice(int fd, const struct iovec *iov, size_t n,
+                        unsigned flags)
+{
+    vmsplice_calls++;
+    if (vmsplice_fail) {
+        errno = vmsplice_fail;
+        return -1;
+    }
+    return __real_vmsplice(fd, iov, n, flags);
+}
+
+/* Record k: its index, then bytes that depend on it. */
+static void fill(char *p, uint64_t k)
+{
+    memcpy(p, &k, 8);
+    for (int i = 8; i < REC; i++)
+        p[i] = (char)(k * 31 + (uint64_t)i);
+}
+
+typedef struct reader {
+    int fd;
+    uint64_t records; /* complete, correct records seen */
+    uint64_t bad;     /* records out of order or damaged */
+    size_t chunk;     /* bytes per read: small, so the pipe stays full */
+} reader;
+
+static void *read_all(void *arg)
+{
+    reader *r = arg;
+    char rec[REC], want[REC];
+    size_t have = 0;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(r->fd, buf, r->chunk);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            r->bad++;
+            break;
+        }
+        for (ssize_t i = 0; i < n; i++) {
+            rec[have++] = buf[i];
+            if (have == REC) {
+                fill(want, r->records);
+                if (memcmp(rec, want, REC) != 0)
+                    r->bad++;
+                r->records++;
+                have = 0;
+            }
+        }
+        if ((r->records & 1023) == 0)
+            sched_yield(); /* let the writer fill the pipe and block */
+    }
+    if (have != 0)
+        r->bad++;
+    return NULL;
+}
+
+/* Write n records through a sink on fd; 0 or the first error. */
+static int write_records(alog_sink *s, uint64_t n)
+{
+    for (uint64_t k = 0; k < n; k++) {
+        size_t avail;
+        char *p = alog_sink_space(s, &avail);
+        assert_true(avail >= REC);
+        fill(p, k);
+        int rc = alog_sink_commit(s, REC);
+        if (rc != 0)
+            return rc;
+    }
+    return alog_sink_flush(s);
+}
+
+static void through_pipe(int zero_copy, uint64_t n, size_t block,
+                         int expect_zero_copy)
+{
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    /* A small pipe: the writer blocks often and the ring is reused many
+     * times over while the reader is still behind. */
+    assert_true(fcntl(p[1], F_SETPIPE_SZ, 16384) >= 16384);
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(&s, p[1], block, 256, zero_copy), 0);
+    assert_int_equal(alog_sink_zero_copy(s), expect_zero_copy);
+    reader r = {.fd = p[0], .chunk = 1000};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, read_all, &r), 0);
+    assert_int_equal(write_records(s, n), 0);
+    close(p[1]);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    close(p[0]);
+    alog_sink_close(s);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.records, n);
+}
+
+static void test_zero_copy_every_byte(void **state)
+{
+    (void)state;
+    vmsplice_calls = 0;
+    /* 64 MiB through 8 KiB blocks: the ring (sized for the largest pipe
+     * the system allows) wraps dozens of times. */
+    through_pipe(1, (64u << 20) / REC, 8192, 1);
+    assert_true(vmsplice_calls >= (64u << 20) / 8192 - 1);
+}
+
+static void test_copy_every_byte(void **state)
+{
+    (void)state;
+    vmsplice_calls = 0;
+    through_pipe(0, 100000, 8192, 0);
+    assert_int_equal(vmsplice_calls, 0);
+}
+
+static void test_refused_vmsplice_copies(void **state)
+{
+    (void)state;
+    vmsplice_fail = EINVAL;
+    vmsplice_calls = 0;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(&s, p[1], 4096, 256, 1), 0);
+    assert_int_equal(alog_sink_zero_copy(s), 1);
+    reader r = {.fd = p[0], .chunk = 4096};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, read_all, &r), 0);
+    assert_int_equal(write_records(s, 10000), 0);
+    close(p[1]);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    close(p[0]);
+    /* Tried once, then copied: nothing lost, nothing out of order. */
+    assert_int_equal(vmsplice_calls, 1);
+    assert_int_equal(alog_sink_zero_copy(s), 0);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.records, 10000);
+    alog_sink_close(s);
+    vmsplice_fail = 0;
+}
+
+static void test_file_is_copied(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    int fd = fileno(f);
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(&s, fd, 4096, 256, 1), 0);
+    assert_int_equal(alog_sink_zero_copy(s), 0); /* not a pipe */
+    assert_int_equal(write_records(s, 1000), 0);
+    alog_sink_close(s);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 1000 * REC);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    reader r = {.fd = fd, .chunk = 4096};
+    read_all(&r);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.records, 1000);
+    fclose(f);
+}
+
+static void test_partial_block_waits_for_flush(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(&s, p[1], 4096, 256, 1), 0);
+    char *at = alog_sink_space(s, NULL);
+    fill(at, 0);
+    assert_int_equal(alog_sink_commit(s, REC), 0);
+    char buf[256];
+    assert_int_equal(read(p[0], buf, sizeof buf), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_int_equal(alog_sink_flush(s), 0);
+    assert_int_equal(read(p[0], buf, sizeof buf), REC);
+    char want[REC];
+    fill(want, 0);
+    assert_memory_equal(buf, want, REC);
+    /* Nothing waits: a second flush writes nothing. */
+    assert_int_equal(alog_sink_flush(s), 0);
+    assert_int_equal(read(p[0], buf, sizeof buf), -1);
+    alog_sink_close(s);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_closed_reader_is_epipe(void **state)
+{
+    (void)state;
+    signal(SIGPIPE, SIG_IGN);
+    for (int zc = 0; zc <= 1; zc++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        close(p[0]);
+        alog_sink *s = NULL;
+        assert_int_equal(alog_sink_open(&s, p[1], 4096, 256, zc), 0);
+        int rc = 0;
+        for (uint64_t k = 0; k < 100 && rc == 0; k++) {
+            fill(alog_sink_space(s, NULL), k);
+            rc = alog_sink_commit(s, REC);
+        }
+        assert_int_equal(rc, ALOG_ESYS);
+        assert_int_equal(errno, EPIPE);
+        alog_sink_close(s);
+        close(p[1]);
+    }
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(NULL, 1, 4096, 256, 0), ALOG_EINVAL);
+    assert_int_equal(alog_sink_open(&s, -1, 4096, 256, 0), ALOG_EINVAL);
+    assert_int_equal(alog_sink_open(&s, 1, 0, 256, 0), ALOG_EINVAL);
+    assert_null(s);
+    assert_int_equal(alog_sink_open(&s, 1, 4096, 256, 0), 0);
+    size_t avail;
+    alog_sink_space(s, &avail);
+    assert_true(avail >= 4096 + 256);
+    assert_int_equal(alog_sink_commit(s, avail + 1), ALOG_EINVAL);
+    alog_sink_close(s);
+    alog_sink_close(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zero_copy_every_byte),
+        cmocka_unit_test(test_copy_every_byte),
+        cmocka_unit_test(test_refused_vmsplice_copies),
+        cmocka_unit_test(test_file_is_copied),
+        cmocka_unit_test(test_partial_block_waits_for_flush),
+        cmocka_unit_test(test_closed_reader_is_epipe),
+        cmocka_unit_test(test_bad_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
