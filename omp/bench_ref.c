@@ -3,8 +3,8 @@
  * from a common start.  It is what alog-omp's producers do minus all the
  * collection machinery (no list, no ring, no pacing call, no stop flag):
  * the same alog_record, stamped with one clock read, in memory obtained
- * the way alog's lists obtain it, so the cost left is the clock and the
- * memory the records are written to.
+ * and touched the way alog's lists obtain and reserve it, so the cost left
+ * is the clock and the memory the records are written to.
  *
  *   alog-omp-ref [-n THREADS] [--count N] [--payload BYTES]
  *
@@ -76,6 +76,10 @@ static void run_thread(ref_thread *t, unsigned id, uint64_t count,
         t->failed = 1;
         return;
     }
+    /* Touched before the clock starts, as alog reserves a known count
+     * (alog_reclist_reserve): first touch on this VM costs up to 50x a
+     * later write, and timing it would flatter every candidate. */
+    memset(a, 0, (size_t)count * sizeof *a);
     escape = a;
     alog_pace start;
     alog_pace_init(&start, start_ns, 1);
