@@ -7,6 +7,14 @@
  *                  the senders are let go), then acknowledges the window.
  *   latency        rank 0 and rank 1 ping-pong --size bytes; one way is
  *                  half of a round trip.
+ *   paced latency  (--paced-hz HZ) ranks 1..N-1 each send --paced-count
+ *                  messages, one per 1/HZ on an absolute schedule (asleep
+ *                  until 50 us before each deadline, then spinning, as
+ *                  alog-mpi's paced producers do), stamped just before
+ *                  MPI_Send; rank 0 takes them with MPI_Recv and keeps
+ *                  arrival minus stamp.  One host, one CLOCK_MONOTONIC: no
+ *                  offset to correct.  What a message sent cold, after a
+ *                  sleep, costs here, as against the hot ping-pong.
  *
  * Output: '# ' comment lines, then key=value lines on rank 0.  Exit 2
  * with one line from rank 0 for a bad option; every rank finalizes.
@@ -24,7 +32,8 @@
 
 #define PROG "alog-mpi-ref"
 
-enum { TAG_MSG = 1, TAG_ACK = 2, TAG_PING = 3 };
+enum { TAG_MSG = 1, TAG_ACK = 2, TAG_PING = 3, TAG_PACED = 4 };
+#define PACED_WARM_NS 50000 /* as alog-mpi's WARM_NS */
 
 typedef struct ref_opts {
     long size;     /* bytes per message */
@@ -32,6 +41,8 @@ typedef struct ref_opts {
     long iters;    /* measured windows */
     long warmup;   /* windows before timing */
     long pp_iters; /* ping-pong round trips */
+    long paced_hz; /* paced latency: messages per second per sender, 0 off */
+    long paced_n;  /* paced latency: messages per sender */
 } ref_opts;
 
 static int64_t now_ns(void)
@@ -80,9 +91,11 @@ static int parse(int argc, char **argv, ref_opts *o, char *err, size_t cap)
         {"--iters", offsetof(ref_opts, iters), 1, 100000000},
         {"--warmup", offsetof(ref_opts, warmup), 0, 100000000},
         {"--pp-iters", offsetof(ref_opts, pp_iters), 0, 100000000},
+        {"--paced-hz", offsetof(ref_opts, paced_hz), 0, 1000000},
+        {"--paced-count", offsetof(ref_opts, paced_n), 1, 10000000},
     };
     *o = (ref_opts){.size = 64, .window = 64, .iters = 2000, .warmup = 200,
-                    .pp_iters = 20000};
+                    .pp_iters = 20000, .paced_hz = 0, .paced_n = 200};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
@@ -112,9 +125,12 @@ static void usage(void)
            "  --iters N      measured windows (default 2000)\n"
            "  --warmup N     windows before timing (default 200)\n"
            "  --pp-iters N   ping-pong round trips, 0 = none (default 20000)\n"
+           "  --paced-hz HZ  also: paced one-way latency at HZ per sender\n"
+           "                 (default 0 = not measured)\n"
+           "  --paced-count N  paced messages per sender (default 200)\n"
            "Prints key=value lines: ref_msgs_per_s (into rank 0 from all\n"
            "senders), ref_oneway_p50_ns and ref_oneway_avg_ns (half a round\n"
-           "trip between ranks 0 and 1).\n");
+           "trip between ranks 0 and 1), ref_paced_p50_ns (with --paced-hz).\n");
 }
 
 /* Sleep-wait for a request, so idle ranks leave the CPUs to the others. */
@@ -248,6 +264,63 @@ static void ping_pong(MPI_Comm comm, int rank, const ref_opts *o,
     free(rtt);
 }
 
+static void sleep_until_ns(int64_t t)
+{
+    struct timespec ts = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+/* Median arrival minus stamp of paced messages from every sender; rank 0
+ * returns it, the others 0. */
+static int64_t paced_latency(MPI_Comm comm, int rank, int size,
+                             const ref_opts *o)
+{
+    long n = o->paced_n;
+    int64_t iv = 1000000000 / o->paced_hz;
+    size_t bytes = o->size > (long)sizeof(int64_t) ? (size_t)o->size
+                                                   : sizeof(int64_t);
+    char *buf = calloc(1, bytes);
+    long total = rank == 0 ? n * (size - 1) : 0;
+    int64_t *lat = rank == 0 ? malloc((size_t)total * sizeof *lat) : NULL;
+    int64_t start = 0, p50 = 0;
+    if (buf == NULL || (rank == 0 && lat == NULL)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        MPI_Abort(comm, 1);
+    }
+    if (rank == 0)
+        start = now_ns() + 20000000; /* everyone starts together */
+    ALOG_MPI_CHECK(comm, MPI_Bcast(&start, 1, MPI_INT64_T, 0, comm));
+    if (rank == 0) {
+        for (long i = 0; i < total; i++) {
+            int64_t stamp;
+            ALOG_MPI_CHECK(comm, MPI_Recv(buf, (int)bytes, MPI_BYTE,
+                                          MPI_ANY_SOURCE, TAG_PACED, comm,
+                                          MPI_STATUS_IGNORE));
+            int64_t t = now_ns();
+            memcpy(&stamp, buf, sizeof stamp);
+            lat[i] = t - stamp;
+        }
+        qsort(lat, (size_t)total, sizeof *lat, cmp_i64);
+        p50 = lat[(total - 1) / 2];
+    } else {
+        for (long k = 0; k < n; k++) {
+            int64_t due = start + k * iv;
+            if (iv > 20 * PACED_WARM_NS)
+                sleep_until_ns(due - PACED_WARM_NS);
+            while (now_ns() < due)
+                ;
+            int64_t stamp = now_ns();
+            memcpy(buf, &stamp, sizeof stamp);
+            ALOG_MPI_CHECK(comm, MPI_Send(buf, (int)bytes, MPI_BYTE, 0,
+                                          TAG_PACED, comm));
+        }
+    }
+    free(buf);
+    free(lat);
+    return p50;
+}
+
 int main(int argc, char **argv)
 {
     int provided = 0, rank = 0, size = 0, status = 0;
@@ -288,6 +361,7 @@ int main(int argc, char **argv)
         double rate = message_rate(comm, rank, size, &o);
         if (o.pp_iters > 0)
             ping_pong(comm, rank, &o, &p50, &avg, &min);
+        int64_t paced = o.paced_hz > 0 ? paced_latency(comm, rank, size, &o) : 0;
         if (rank == 0) {
             printf("# " PROG ": plain MPI many-to-one message rate and "
                    "ping-pong latency, clock=CLOCK_MONOTONIC\n");
@@ -298,6 +372,9 @@ int main(int argc, char **argv)
             if (o.pp_iters > 0)
                 printf("ref_oneway_p50_ns=%" PRId64 "\nref_oneway_avg_ns=%.0f\n"
                        "ref_rtt_min_ns=%" PRId64 "\n", p50, avg, min);
+            if (o.paced_hz > 0)
+                printf("paced_hz=%ld\npaced_count=%ld\nref_paced_p50_ns=%" PRId64
+                       "\n", o.paced_hz, o.paced_n, paced);
             fflush(stdout);
         }
     }
