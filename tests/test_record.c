@@ -1,9 +1,12 @@
 /* test_record.c - both wires: exact text, padding, round trips, strict
  * parsing, and foreign lines read the way the original read them. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -196,6 +199,61 @@ static void test_text_strict(void **state)
     assert_int_equal(alog_text_parse(cut, 20, &r), ALOG_EPROTO);
 }
 
+/* Digit runs of every length 1..24, leading zeros included, as the last
+ * field of a line in a heap buffer of exactly its size (a read past the
+ * line is a sanitizer error) and as a middle field: the parse agrees with
+ * strtoull, overflow included. */
+static void test_text_numbers_vs_strtoull(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 50000; i++) {
+        char digits[32];
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        unsigned len = 1 + (unsigned)(x % 24);
+        unsigned zeros = (unsigned)((x >> 8) % 4) == 0 ? (unsigned)((x >> 16) % len) : 0;
+        uint64_t y = x * 0x2545f4914f6cdd1dull;
+        for (unsigned k = 0; k < len; k++) {
+            digits[k] = k < zeros ? '0' : (char)('0' + (y % 10));
+            y = y / 10 ? y / 10 : x + k;
+        }
+        digits[len] = '\0';
+        errno = 0;
+        unsigned long long want = strtoull(digits, NULL, 10);
+        int fits_u64 = errno != ERANGE;
+        int fits_i64 = fits_u64 && want <= (unsigned long long)INT64_MAX;
+
+        char text[128];
+        int n = snprintf(text, sizeof text, "Clock 1 from 0 seq 3 sched 4 prod %s",
+                         digits);
+        char *line = malloc((size_t)n); /* no terminator: exactly the line */
+        assert_non_null(line);
+        memcpy(line, text, (size_t)n);
+        alog_record r;
+        int rc = alog_text_parse(line, (size_t)n, &r);
+        free(line);
+        if (fits_i64) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(r.produce_ns, (int64_t)want);
+        } else {
+            assert_int_equal(rc, ALOG_EPROTO);
+        }
+
+        n = snprintf(text, sizeof text, "Clock 1 from 0 seq %s sched 4 prod 5",
+                     digits);
+        rc = alog_text_parse(text, (size_t)n, &r);
+        if (fits_u64) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(r.seq, want);
+            assert_int_equal(r.sched_ns, 4);
+        } else {
+            assert_int_equal(rc, ALOG_EPROTO);
+        }
+    }
+}
+
 static uint32_t le32(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
@@ -316,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_text_roundtrip),
         cmocka_unit_test(test_roundtrip_random),
         cmocka_unit_test(test_text_strict),
+        cmocka_unit_test(test_text_numbers_vs_strtoull),
         cmocka_unit_test(test_binary_layout),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_errors),
