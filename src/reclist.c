@@ -38,6 +38,8 @@ struct alog_reclist {
     alog_record **chunks;
     size_t nchunks, chunks_cap;
     size_t len;
+    alog_record *next; /* slot of record len, while room > 0 */
+    size_t room;       /* slots left in next's chunk, next included */
     text_ref *texts;
     size_t ntexts, texts_cap;
     arena_chunk *arena; /* newest first */
@@ -142,21 +144,42 @@ int alog_reclist_reserve(alog_reclist *l, size_t n)
     return 0;
 }
 
-alog_record *alog_reclist_push(alog_reclist *l)
+/* Slot of record l->len, found the long way: the first push into a chunk. */
+static alog_record *slot_slow(alog_reclist *l)
 {
     size_t c, pos;
     locate(l->len, &c, &pos);
     if (c == l->nchunks && add_chunk(l) != 0)
         return NULL;
-    alog_record *r = &l->chunks[c][pos];
-    memset(r, 0, sizeof *r);
-    l->len++;
+    l->next = &l->chunks[c][pos];
+    l->room = chunk_cap(c) - pos;
+    return l->next;
+}
+
+/* The next free slot, without zeroing it; the common case is a pointer
+ * bump (a collector pushes tens of millions a second). */
+static alog_record *slot(alog_reclist *l)
+{
+    alog_record *r = l->room > 0 ? l->next : slot_slow(l);
+    if (r) {
+        l->next = r + 1;
+        l->room--;
+        l->len++;
+    }
+    return r;
+}
+
+alog_record *alog_reclist_push(alog_reclist *l)
+{
+    alog_record *r = slot(l);
+    if (r)
+        memset(r, 0, sizeof *r);
     return r;
 }
 
 int alog_reclist_append(alog_reclist *l, const alog_record *r)
 {
-    alog_record *s = alog_reclist_push(l);
+    alog_record *s = slot(l);
     if (!s)
         return ALOG_ENOMEM;
     *s = *r;

@@ -448,9 +448,5 @@ int alog_pipes_store(void *arg, const alog_record *r, const char *text,
     alog_reclist *l = arg;
     if (text)
         return alog_reclist_append_text(l, r, text, len);
-    alog_record *slot = alog_reclist_push(l);
-    if (!slot)
-        return ALOG_ENOMEM;
-    *slot = *r;
-    return 0;
+    return alog_reclist_append(l, r);
 }
