@@ -43,13 +43,20 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
-/* Digits of v: by comparison, no division. */
+static const uint64_t pow10_table[20] = {
+    1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+    1000000000u, 10000000000u, 100000000000u, 1000000000000u,
+    10000000000000u, 100000000000000u, 1000000000000000u,
+    10000000000000000u, 100000000000000000u, 1000000000000000000u,
+    10000000000000000000u};
+
+/* Digits of v: log10 from the bit length (1233/4096 ~ log10 2), then one
+ * comparison; a loop of compares would be a chain of multiplies. */
 static unsigned dec_len(uint64_t v)
 {
-    unsigned n = 1;
-    for (uint64_t t = 10; n < 20 && v >= t; t *= 10)
-        n++;
-    return n;
+    unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
+    unsigned t = (bits * 1233u) >> 12;
+    return t + ((v | 1) >= pow10_table[t]); /* 0 has one digit too */
 }
 
 /* Written back to front in place: fixed-size copies the compiler turns
@@ -216,7 +223,12 @@ static int eat_u64_slow(const char **p, const char *end, uint64_t *out)
 static uint64_t load8(const char *p, const char *end)
 {
     uint64_t x = 0;
-    memcpy(&x, p, end - p >= 8 ? 8 : (size_t)(end - p));
+    if (end - p >= 8) {
+        memcpy(&x, p, 8); /* one load: a copy of variable size is a call */
+        return x;
+    }
+    for (ptrdiff_t i = 0; i < end - p; i++)
+        x |= (uint64_t)(unsigned char)p[i] << (8 * i);
     return x;
 }
 

@@ -199,6 +199,38 @@ static void test_text_strict(void **state)
     assert_int_equal(alog_text_parse(cut, 20, &r), ALOG_EPROTO);
 }
 
+/* Every number of digits, at its edges (10^k - 1, 10^k, 10^k + 1, 0 and
+ * UINT64_MAX): written exactly as printf writes it, and read back. */
+static void test_text_digit_edges(void **state)
+{
+    (void)state;
+    uint64_t v[64];
+    int n = 0;
+    uint64_t p = 1;
+    for (int k = 0; k < 20; k++) {
+        v[n++] = p - 1;
+        v[n++] = p;
+        v[n++] = p + 1;
+        if (k < 19)
+            p *= 10;
+    }
+    v[n++] = UINT64_MAX;
+    for (int i = 0; i < n; i++) {
+        alog_record r = sample(0, v[i], (int64_t)(v[i] >> 1), (int64_t)(v[i] >> 1)), back;
+        char buf[256], want[256];
+        int m = alog_wire_encode(ALOG_WIRE_TEXT, &r, 0, buf, sizeof buf);
+        int w = snprintf(want, sizeof want, "Clock %llu from 0 seq %llu sched %llu prod %llu\n",
+                         (unsigned long long)((v[i] >> 1) / 1000000),
+                         (unsigned long long)v[i], (unsigned long long)(v[i] >> 1),
+                         (unsigned long long)(v[i] >> 1));
+        assert_int_equal(m, w);
+        assert_memory_equal(buf, want, (size_t)w);
+        assert_int_equal(alog_text_parse(buf, (size_t)m - 1, &back), 0);
+        assert_int_equal(back.seq, v[i]);
+        assert_int_equal(back.produce_ns, (int64_t)(v[i] >> 1));
+    }
+}
+
 /* Digit runs of every length 1..24, leading zeros included, as the last
  * field of a line in a heap buffer of exactly its size (a read past the
  * line is a sanitizer error) and as a middle field: the parse agrees with
@@ -375,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_random),
         cmocka_unit_test(test_text_strict),
         cmocka_unit_test(test_text_numbers_vs_strtoull),
+        cmocka_unit_test(test_text_digit_edges),
         cmocka_unit_test(test_binary_layout),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_errors),
