@@ -138,9 +138,8 @@ typedef struct producer {
 
 /* Send the records of the current buffer.  Paced, the send completes at
  * once, so the message does not wait for our next MPI call (with TCP it
- * could) while we sleep.  Unthrottled, a window of sends stays in flight
- * and is completed as a whole when every buffer is used, the way a plain
- * MPI sender streams (and the way alog-mpi-ref does). */
+ * could) while we sleep.  Unthrottled, up to a window of sends stays in
+ * flight, the way a plain MPI sender streams. */
 static void flush(producer *p)
 {
     if (p->n == 0)
@@ -151,10 +150,19 @@ static void flush(producer *p)
     if (p->paced)
         ALOG_MPI_CHECK(p->comm, MPI_Wait(&p->reqs[p->slot], MPI_STATUS_IGNORE));
     p->n = 0;
-    if (++p->slot == p->window) {
-        ALOG_MPI_CHECK(p->comm, MPI_Waitall(p->window, p->reqs,
-                                            MPI_STATUSES_IGNORE));
+    if (++p->slot == p->window)
         p->slot = 0;
+    /* A rolling window, completed a quarter at a time: entering a quarter,
+     * wait for its sends only.  Waiting for the whole window would stall
+     * a sender of messages past the eager limit (rendezvous) until rank 0
+     * had drained every one, then leave rank 0 idle while it refills (2-3x
+     * fewer records/s with --batch 64); a wait per send costs small
+     * messages an MPI call each. */
+    int quarter = p->window >= 4 ? p->window / 4 : 1;
+    if (p->slot % quarter == 0) {
+        int n = p->window - p->slot < quarter ? p->window - p->slot : quarter;
+        ALOG_MPI_CHECK(p->comm, MPI_Waitall(n, p->reqs + p->slot,
+                                            MPI_STATUSES_IGNORE));
     }
 }
 
