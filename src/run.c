@@ -213,6 +213,14 @@ static rlim_t files_needed(unsigned n)
 int alog_run_async(const alog_config *cfg, FILE *out)
 {
     unsigned n = run_producers(cfg);
+    if (cfg->n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
+        /* Each command is one producer: a different count is a mistake. */
+        fprintf(stderr,
+                "alog-async: --producers '%u': --exec gives %u producer(s), one "
+                "per command (see --help)\n",
+                cfg->producers, n);
+        return ALOG_EINVAL;
+    }
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
         rl.rlim_cur < files_needed(n)) {

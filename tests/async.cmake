@@ -116,6 +116,10 @@ alog_async_case(too_many_producers -x 2 -z
   -e "alog-async: --producers '100': needs 116 open files, the limit is 64 (ulimit -n) (see --help)"
   -- sh -c "ulimit -n 64 && exec \"$0\" -n 100 --interval 0 --count 1" ${A})
 
+alog_async_case(producers_vs_exec -x 2 -z
+  -e "alog-async: --producers '2': --exec gives 1 producer(s), one per command (see --help)"
+  -- ${A} -n 2 --exec "echo hi")
+
 # The report file: complete, renamed into place, no temporary left.
 alog_async_case(output_file -E -f run.csv -k "--producers 3 --count 10" --
   ${A} -n 3 --interval 0.001 --count 10 --format csv --timeline
