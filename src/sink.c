@@ -10,7 +10,9 @@
  * flushed with fewer than block_bytes: once the segments after one have
  * put pipe_size bytes behind it, it is out of the pipe and safe to reuse.
  * Hence a ring of 1 + ceil(pipe_size / block) segments, sized for the
- * largest pipe the system allows, in case the reader enlarges it later.
+ * largest pipe the system allows, in case the reader enlarges it later; a
+ * privileged reader can go beyond that, so the size is checked before every
+ * block, and a pipe grown past the ring turns the sink to copying.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +36,10 @@ struct alog_sink {
     unsigned nseg, cur;
     char *ring;        /* nseg segments; one when copying */
     size_t len;        /* bytes waiting in the current segment */
+    size_t covers;     /* largest pipe the ring is safe for, bytes */
+    char *old_ring;    /* the ring given up for copying (its pages may
+                        * still be in the pipe), unmapped at close */
+    size_t old_bytes;
 };
 
 static size_t round_page(size_t n)
@@ -73,6 +79,7 @@ int alog_sink_open(alog_sink **out, int fd, size_t block, size_t slack,
         (psz = fcntl(fd, F_GETPIPE_SZ)) > 0) {
         size_t cap = pipe_max((size_t)psz);
         s->nseg = 1 + (unsigned)((cap + block - 1) / block);
+        s->covers = (size_t)(s->nseg - 1) * block;
         s->zero_copy = 1;
     }
     /* Its own mapping: page-aligned, so a segment's pages are its own, and
@@ -116,7 +123,33 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-static int splice_all(alog_sink *s, char *p, size_t n)
+/* Copy from now on, from a segment of its own: pages of the ring may still
+ * be in the pipe, so the ring is never written again. */
+static int stop_zero_copy(alog_sink *s)
+{
+    void *m = mmap(NULL, s->seg_bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return ALOG_ENOMEM;
+    memcpy(m, s->ring + (size_t)s->cur * s->seg_bytes, s->len);
+    s->old_ring = s->ring;
+    s->old_bytes = (size_t)s->nseg * s->seg_bytes;
+    s->ring = m;
+    s->nseg = 1;
+    s->cur = 0;
+    s->zero_copy = 0;
+    return 0;
+}
+
+/* 1 when the pipe may now hold more than the ring covers (a reader made it
+ * bigger after we sized the ring). */
+static int pipe_outgrew(const alog_sink *s)
+{
+    int psz = fcntl(s->fd, F_GETPIPE_SZ);
+    return psz < 0 || (size_t)psz > s->covers;
+}
+
+static int splice_all(alog_sink *s, char *p, size_t n, int *refused)
 {
     while (n > 0) {
         struct iovec iov = {.iov_base = p, .iov_len = n};
@@ -127,9 +160,9 @@ static int splice_all(alog_sink *s, char *p, size_t n)
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else if (w < 0 && (errno == EINVAL || errno == ENOSYS)) {
-            /* Not splice-able after all: copy from now on.  Bytes already
-             * in the pipe came before these, so order holds. */
-            s->zero_copy = 0;
+            /* Not splice-able after all: the rest is copied, in order
+             * after the bytes already in the pipe. */
+            *refused = 1;
             return write_all(s->fd, p, n);
         } else {
             return ALOG_ESYS;
@@ -150,9 +183,27 @@ static int send_segment(alog_sink *s, int last)
      * the ring, and nothing would guard pages still in the pipe. */
     if (!s->zero_copy || last)
         return write_all(s->fd, seg, n);
-    int rc = splice_all(s, seg, n);
-    if (s->zero_copy)
-        s->cur = (s->cur + 1) % s->nseg;
+    int refused = 0, rc;
+    if (pipe_outgrew(s)) {
+        refused = 1;
+        rc = write_all(s->fd, seg, n);
+    } else {
+        rc = splice_all(s, seg, n, &refused);
+    }
+    if (refused) {
+        int e = errno; /* of a failed write (EPIPE matters to callers) */
+        int sc = stop_zero_copy(s);
+        if (rc != 0) {
+            errno = e;
+            return rc;
+        }
+        if (sc != 0) {
+            errno = ENOMEM;
+            return ALOG_ENOMEM;
+        }
+        return 0;
+    }
+    s->cur = (s->cur + 1) % s->nseg;
     return rc;
 }
 
@@ -174,5 +225,7 @@ void alog_sink_close(alog_sink *s)
     if (!s)
         return;
     munmap(s->ring, (size_t)s->nseg * s->seg_bytes);
+    if (s->old_ring)
+        munmap(s->old_ring, s->old_bytes);
     free(s);
 }

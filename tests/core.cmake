@@ -15,4 +15,4 @@ alog_add_unit(test_stats ${CMAKE_CURRENT_SOURCE_DIR}/test_stats.c
 alog_add_unit(test_result ${CMAKE_CURRENT_SOURCE_DIR}/test_result.c
               WRAP malloc calloc realloc LABELS core)
 alog_add_unit(test_sink ${CMAKE_CURRENT_SOURCE_DIR}/test_sink.c
-              WRAP vmsplice LABELS core)
+              WRAP vmsplice fcntl LABELS core)

@@ -1,6 +1,7 @@
 /* test_sink.c - the producer's output: every byte arrives, in order,
  * through vmsplice over many reuses of its ring and through write(2);
- * EPIPE is reported; a vmsplice the kernel refuses falls back to copying. */
+ * EPIPE is reported; a vmsplice the kernel refuses, or a pipe grown past
+ * the ring, falls back to copying. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -22,6 +23,20 @@ enum { REC = 64 };
 
 static int vmsplice_fail; /* errno for every vmsplice (0: the real one) */
 static unsigned vmsplice_calls;
+
+static int fake_pipe_size; /* what F_GETPIPE_SZ says (0: the truth) */
+
+int __real_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+    if (cmd == F_GETPIPE_SZ)
+        return fake_pipe_size > 0 ? fake_pipe_size : __real_fcntl(fd, cmd);
+    va_list ap;
+    va_start(ap, cmd);
+    int arg = va_arg(ap, int); /* the only other calls: F_SETPIPE_SZ */
+    va_end(ap);
+    return __real_fcntl(fd, cmd, arg);
+}
 
 ssize_t __real_vmsplice(int fd, const struct iovec *iov, size_t n,
                         unsigned flags);
@@ -167,6 +182,40 @@ static void test_refused_vmsplice_copies(void **state)
     vmsplice_fail = 0;
 }
 
+/* A reader may grow the pipe past what the ring was sized for (beyond
+ * pipe-max-size takes privilege, which this machine may not give, so
+ * F_GETPIPE_SZ is made to say so): the sink notices before the next block,
+ * copies from then on, and every byte still arrives in order. */
+static void test_grown_pipe_turns_to_copy(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    alog_sink *s = NULL;
+    assert_int_equal(alog_sink_open(&s, p[1], 8192, 256, 1), 0);
+    assert_int_equal(alog_sink_zero_copy(s), 1);
+    reader r = {.fd = p[0], .chunk = 1000};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, read_all, &r), 0);
+    for (uint64_t k = 0; k < 100000; k++) {
+        if (k == 50000)
+            fake_pipe_size = 64 << 20; /* the reader grew the pipe */
+        fill(alog_sink_space(s, NULL), k);
+        assert_int_equal(alog_sink_commit(s, REC), 0);
+        if (k < 50000)
+            assert_int_equal(alog_sink_zero_copy(s), 1);
+    }
+    assert_int_equal(alog_sink_flush(s), 0);
+    assert_int_equal(alog_sink_zero_copy(s), 0);
+    close(p[1]);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    close(p[0]);
+    alog_sink_close(s);
+    fake_pipe_size = 0;
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.records, 100000);
+}
+
 static void test_file_is_copied(void **state)
 {
     (void)state;
@@ -258,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_zero_copy_every_byte),
         cmocka_unit_test(test_copy_every_byte),
         cmocka_unit_test(test_refused_vmsplice_copies),
+        cmocka_unit_test(test_grown_pipe_turns_to_copy),
         cmocka_unit_test(test_file_is_copied),
         cmocka_unit_test(test_partial_block_waits_for_flush),
         cmocka_unit_test(test_closed_reader_is_epipe),
