@@ -33,10 +33,10 @@ enum { END_DONE = 0, END_FAILED = 1, END_STOPPED = 2 };
 #define WINDOW_BYTES (4u << 20)    /* ...or fewer, to stay under this many bytes */
 #define START_LEAD_NS 50000000LL   /* schedule starts this long after sync */
 #define NAP_MAX_NS 50000000LL      /* longest sleep before looking at messages */
-#ifndef ALOG_MPI_WARM_NS
+#ifndef ALOG_MPI_WARM_NS /* -D to experiment: longer spins, less lateness */
 #define ALOG_MPI_WARM_NS 50000LL
 #endif
-#define WARM_NS ALOG_MPI_WARM_NS           /* paced producers spin this long */
+#define WARM_NS ALOG_MPI_WARM_NS   /* paced producers spin this long */
 #define SPIN_EARLY_NS 200000LL     /* rank 0 starts polling this early */
 #define SPIN_LATE_NS 2000000LL     /* ...and polls this long past the forecast */
 #define LATE_NAP_NS 50000LL        /* then naps this long between polls */

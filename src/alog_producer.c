@@ -4,8 +4,9 @@
  *
  * Paced, each record is written the moment it is made (latency is what is
  * measured).  Unthrottled, records fill 256 KiB blocks sent in one go, by
- * vmsplice when stdout is a pipe (throughput is what is measured).  SIGTERM/SIGINT: flush, exit 0.  A
- * closed pipe: exit quietly.  --fail-after K: exit 1 after K records.
+ * vmsplice when stdout is a pipe (throughput is what is measured).
+ * SIGTERM/SIGINT: flush, exit 0.  A closed pipe: exit quietly.
+ * --fail-after K: exit 1 after K records.
  */
 #include <errno.h>
 #include <stdio.h>

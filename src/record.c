@@ -43,6 +43,7 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
+/* 10^k, for the writer's digit count and the reader's digit groups. */
 static const uint64_t pow10_table[20] = {
     1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
     1000000000u, 10000000000u, 100000000000u, 1000000000000u,
@@ -253,10 +254,6 @@ static uint64_t digits_value(uint64_t w, unsigned n)
     return (x * 10000 + (x >> 32)) & 0xffffffffu;
 }
 
-static const uint64_t pow10_u64[9] = {1,      10,      100,      1000,
-                                      10000,  100000,  1000000,  10000000,
-                                      100000000};
-
 /* Unsigned decimal, at least one digit, no sign; fails on overflow.  Up
  * to 19 digits: the length from a mask of 8 bytes at a time, the value 8
  * digits per step, no branch per digit (a text collector's cost is
@@ -282,7 +279,7 @@ static int eat_u64(const char **p, const char *end, uint64_t *out)
     if (m) {
         unsigned k = (unsigned)__builtin_ctzll(m) / 8;
         if (k > 0)
-            v = v * pow10_u64[k] + digits_value(w1, k);
+            v = v * pow10_table[k] + digits_value(w1, k);
         *out = v;
         *p = s + 8 + k;
         return 1;
@@ -294,7 +291,7 @@ static int eat_u64(const char **p, const char *end, uint64_t *out)
     if (k > 3)
         return eat_u64_slow(p, end, out);
     if (k > 0)
-        v = v * pow10_u64[k] + digits_value(w2, k);
+        v = v * pow10_table[k] + digits_value(w2, k);
     *out = v;
     *p = s + 16 + k;
     return 1;

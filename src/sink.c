@@ -26,8 +26,6 @@
 
 #include "alog.h"
 
-#define PAGE ((size_t)4096)
-
 struct alog_sink {
     int fd;
     int zero_copy;     /* vmsplice; 0 after it failed once, or not a pipe */
@@ -42,9 +40,9 @@ struct alog_sink {
     size_t old_bytes;
 };
 
-static size_t round_page(size_t n)
+static size_t round_up(size_t n, size_t to)
 {
-    return (n + PAGE - 1) / PAGE * PAGE;
+    return (n + to - 1) / to * to;
 }
 
 /* The largest pipe this system lets an unprivileged reader ask for. */
@@ -69,9 +67,11 @@ int alog_sink_open(alog_sink **out, int fd, size_t block, size_t slack,
     alog_sink *s = calloc(1, sizeof *s);
     if (!s)
         return ALOG_ENOMEM;
+    long page = sysconf(_SC_PAGESIZE); /* a pipe holds pipe_size / page */
     s->fd = fd;
     s->block = block;
-    s->seg_bytes = round_page(block + slack);
+    /* Whole pages, so no page is shared by two segments. */
+    s->seg_bytes = round_up(block + slack, page > 0 ? (size_t)page : 4096);
     s->nseg = 1;
     struct stat st;
     int psz;
@@ -124,14 +124,14 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* Copy from now on, from a segment of its own: pages of the ring may still
- * be in the pipe, so the ring is never written again. */
+ * be in the pipe, so the ring is never written again.  Called between
+ * blocks, with nothing waiting. */
 static int stop_zero_copy(alog_sink *s)
 {
     void *m = mmap(NULL, s->seg_bytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return ALOG_ENOMEM;
-    memcpy(m, s->ring + (size_t)s->cur * s->seg_bytes, s->len);
     s->old_ring = s->ring;
     s->old_bytes = (size_t)s->nseg * s->seg_bytes;
     s->ring = m;
