@@ -399,8 +399,7 @@ static int on_data(collector *c, int p, const unsigned char *buf, int bytes,
         memcpy(&prod, w + 16, 8);
         alog_record *r = alog_reclist_push(l);
         if (r == NULL)
-            return ALOG_ENOMEM;
-        memset(r, 0, sizeof *r);
+            return ALOG_ENOMEM; /* push hands out a zeroed slot */
         r->sched_ns = sched - s->offset_ns;
         r->produce_ns = prod - s->offset_ns;
         r->collect_ns = now;
