@@ -38,6 +38,21 @@ const char *alog_strerror(int err);
  * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
 int alog_exit_status(int err);
 
+/* ---- diagnostics ---------------------------------------------------- */
+
+/* Where library code says what went wrong while it runs.  The program
+ * frame owns it and puts its program name first; library code never names
+ * a program.  Each message is one line, "<prog>: <text>".  A NULL diag, or
+ * one with a NULL stream, discards messages (tests). */
+typedef struct alog_diag {
+    const char *prog; /* program name printed before every message */
+    FILE *f;          /* stream, normally stderr; NULL: discard */
+} alog_diag;
+
+/* Print "<prog>: <fmt...>\n" on d's stream and flush it. */
+void alog_say(const alog_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* ---- clock ----------------------------------------------------------- */
 
 /* CLOCK_MONOTONIC in ns.  The one clock of the async and omp models. */
