@@ -235,6 +235,13 @@ int64_t alog_pace_deadline(const alog_pace *p, uint64_t k);
  * resumed unless *stop (may be NULL) becomes non-zero), store it in *sched_ns and
  * advance.  Returns 0, or ALOG_EINTR when *stop was set. */
 int alog_pace_wait(alog_pace *p, const atomic_int *stop, int64_t *sched_ns);
+/* The one sleep of the project: until t on CLOCK_MONOTONIC (absolute, so
+ * a late wake-up never shifts a schedule).  A signal resumes the sleep
+ * unless *stop (may be NULL) became non-zero.  0, ALOG_EINTR when stopped,
+ * ALOG_ESYS if the clock failed. */
+int alog_sleep_until(int64_t t, const atomic_int *stop);
+/* alog_sleep_until(now + ns, stop). */
+int alog_sleep_for(int64_t ns, const atomic_int *stop);
 /* Seconds to ns, rounded; ALOG_EINVAL for negative/NaN/too large. */
 int alog_seconds_to_ns(double s, int64_t *ns);
 /* Lower this thread's timer slack (Linux default 50 us); 0 or ALOG_ESYS. */

@@ -27,6 +27,28 @@ int64_t alog_pace_deadline(const alog_pace *p, uint64_t k)
     return p->start_ns + (int64_t)k * p->interval_ns;
 }
 
+int alog_sleep_until(int64_t t, const atomic_int *stop)
+{
+    struct timespec ts = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
+    int rc;
+    /* Signals arrive without SA_RESTART: resume unless told to stop. */
+    while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) !=
+           0) {
+        if (rc != EINTR) {
+            errno = rc;
+            return ALOG_ESYS;
+        }
+        if (stop && atomic_load(stop) != 0)
+            return ALOG_EINTR;
+    }
+    return 0;
+}
+
+int alog_sleep_for(int64_t ns, const atomic_int *stop)
+{
+    return alog_sleep_until(alog_now_ns() + (ns > 0 ? ns : 0), stop);
+}
+
 int alog_pace_wait(alog_pace *p, const atomic_int *stop, int64_t *sched_ns)
 {
     if (stop && atomic_load(stop) != 0)
@@ -37,19 +59,9 @@ int alog_pace_wait(alog_pace *p, const atomic_int *stop, int64_t *sched_ns)
     } else {
         t = alog_pace_deadline(p, p->k);
         if (alog_now_ns() < t) {
-            struct timespec ts = {.tv_sec = t / 1000000000,
-                                  .tv_nsec = t % 1000000000};
-            int rc;
-            /* Signals arrive without SA_RESTART: resume unless told to stop. */
-            while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-                                         NULL)) != 0) {
-                if (rc != EINTR) {
-                    errno = rc;
-                    return ALOG_ESYS;
-                }
-                if (stop && atomic_load(stop) != 0)
-                    return ALOG_EINTR;
-            }
+            int rc = alog_sleep_until(t, stop);
+            if (rc != 0)
+                return rc;
         }
     }
     if (sched_ns)
