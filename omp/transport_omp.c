@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "alog_omp.h"
+#include "produce.h"
 #include "ring.h"
 
 /* Per-thread state is padded to this: two 64-byte lines, since x86
@@ -64,8 +65,8 @@ typedef struct producer {
     _Alignas(LINE) alog_reclist *list; /* its list in the result */
     alog_ring *ring;                   /* thread mode */
     int64_t interval_ns;               /* 0: unthrottled */
-    uint64_t limit;                    /* records to make at most */
-    int limit_short;                   /* reaching limit is --fail-after */
+    uint64_t count;                    /* records to make, 0: by time */
+    int64_t fail_after;                /* -1: never */
     /* Written by the thread; read by others after done (acquire). */
     uint64_t made;
     uint64_t ring_full; /* pushes that found the ring full */
@@ -101,12 +102,6 @@ static void cpu_relax(void)
 #endif
 }
 
-static void nap(long ns)
-{
-    struct timespec ts = {.tv_sec = 0, .tv_nsec = ns};
-    nanosleep(&ts, NULL);
-}
-
 /* ---- producers ---------------------------------------------------------- */
 
 static void finish(omp_run *run, producer *p)
@@ -116,98 +111,62 @@ static void finish(omp_run *run, producer *p)
 }
 
 
+/* none: straight into the thread's own list, stored the moment it is made. */
+static int emit_list(void *self, const alog_record *r)
+{
+    producer *p = self;
+    alog_record *slot = alog_reclist_push(p->list);
+    if (!slot)
+        return ALOG_ENOMEM;
+    *slot = *r;
+    slot->collect_ns = r->produce_ns;
+    return 0;
+}
+
+/* thread: into the ring; a full ring is back-pressure: wait for the
+ * collector, never drop. */
+static int emit_ring(void *self, const alog_record *r)
+{
+    producer *p = self;
+    if (alog_ring_push(p->ring, r))
+        return 0;
+    p->ring_full++;
+    for (unsigned spin = 0; !alog_ring_push(p->ring, r); spin++) {
+        if (spin < FULL_SPINS)
+            cpu_relax();
+        else
+            alog_sleep_for(FULL_NAP_NS, NULL);
+    }
+    return 0;
+}
+
+static const alog_produce_ops list_ops = {.emit = emit_list};
+static const alog_produce_ops ring_ops = {.emit = emit_ring};
+
 static void produce(omp_run *run, producer *p, unsigned i)
 {
-    const atomic_int *stop = alog_stop_flag();
     p->cpu_first = sched_getcpu();
     alog_timerslack_set(SLACK_NS);
-    /* Locals, not fields: the stores through record pointers below could
-     * alias the fields, which would make the compiler reload them. */
-    const int none = run->mode == MODE_NONE;
-    const int64_t interval = p->interval_ns, end = run->end_ns;
-    const uint64_t limit = p->limit, work = run->work;
-    const uint32_t bytes = run->bytes;
-    alog_reclist *const list = p->list;
-    alog_ring *const ring = p->ring;
-
-    /* Everyone waits for the common start, so the team begins together. */
-    alog_pace start;
-    alog_pace_init(&start, run->start_ns, 1);
-    int status = ALOG_PS_OK, err = 0;
-    int rc = alog_pace_wait(&start, stop, NULL);
-
-    alog_pace pace;
-    alog_pace_init(&pace, run->start_ns, interval);
-    alog_record rec;
-    memset(&rec, 0, sizeof rec);
-    uint64_t sink = 0, full = 0, k = 0;
-    if (rc == ALOG_EINTR)
-        status = ALOG_PS_STOPPED;
-    else if (rc != 0)
-        err = rc;
-    for (; rc == 0 && k < limit; k++) {
-        int64_t sched, made;
-        if (interval > 0) {
-            if (alog_pace_deadline(&pace, pace.k) >= end)
-                break;
-            rc = alog_pace_wait(&pace, stop, &sched);
-            if (rc == ALOG_EINTR) {
-                status = ALOG_PS_STOPPED;
-                break;
-            }
-            if (rc != 0) {
-                err = rc;
-                break;
-            }
-        } else {
-            if (atomic_load_explicit(stop, memory_order_relaxed) != 0) {
-                status = ALOG_PS_STOPPED;
-                break;
-            }
-            sched = alog_now_ns();
-            if (sched >= end)
-                break;
-        }
-        if (work) {
-            sink += alog_work(work);
-            made = alog_now_ns();
-        } else {
-            /* Nothing happens between the schedule and the emission of an
-             * unthrottled record, so one clock read serves both. */
-            made = interval > 0 ? alog_now_ns() : sched;
-        }
-        /* none: straight into the list's slot; thread: into rec, then the
-         * ring. */
-        alog_record *r = &rec;
-        if (none && !(r = alog_reclist_push(list))) {
-            err = ALOG_ENOMEM;
-            break;
-        }
-        r->sched_ns = sched;
-        r->produce_ns = made;
-        r->collect_ns = none ? made : 0;
-        r->clock_ms = made / 1000000;
-        r->seq = k;
-        r->producer = i;
-        r->bytes = bytes;
-        if (!none && !alog_ring_push(ring, &rec)) {
-            /* Back-pressure: wait for the collector, never drop. */
-            full++;
-            for (unsigned spin = 0; !alog_ring_push(ring, &rec); spin++) {
-                if (spin < FULL_SPINS)
-                    cpu_relax();
-                else
-                    nap(FULL_NAP_NS);
-            }
-        }
-    }
-    if (err != 0 || (status == ALOG_PS_OK && k == limit && p->limit_short))
-        status = ALOG_PS_SHORT;
-    p->err = err;
-    p->made = k;
-    p->ring_full = full;
-    p->sink = sink;
-    p->status = status;
+    alog_produce_spec spec = {
+        .producer = i,
+        .bytes = run->bytes,
+        .start_ns = run->start_ns,
+        .interval_ns = p->interval_ns,
+        .end_ns = run->end_ns,
+        .count = p->count,
+        .fail_after = p->fail_after,
+        .work = run->work,
+    };
+    alog_produce_end end;
+    /* Two instances of the one loop, each with its emit inlined. */
+    if (run->mode == MODE_NONE)
+        alog_produce(&spec, &list_ops, p, alog_stop_flag(), &end);
+    else
+        alog_produce(&spec, &ring_ops, p, alog_stop_flag(), &end);
+    p->err = end.err;
+    p->made = end.made;
+    p->sink = end.sink;
+    p->status = end.status;
     p->cpu_last = sched_getcpu();
     finish(run, p);
 }
@@ -331,11 +290,10 @@ static int64_t next_due(omp_run *run, int64_t now)
     return best;
 }
 
+/* The caller looks at the stop flag after every wake-up anyway. */
 static void sleep_until(int64_t t)
 {
-    struct timespec ts = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
-    /* EINTR: the caller looks at the stop flag anyway. */
-    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    (void)alog_sleep_until(t, alog_stop_flag());
 }
 
 /* Spins on this core's clock only, touching no shared line. */
@@ -469,12 +427,8 @@ static int omp_open(void **ctxp, const alog_config *cfg, alog_result *res,
         producer *p = &run->p[i];
         p->list = alog_result_list(res, i);
         p->interval_ns = alog_config_interval_ns(cfg, i);
-        p->limit = cfg->count > 0 ? cfg->count : UINT64_MAX;
-        if (i == n - 1 && cfg->fail_after >= 0 &&
-            (uint64_t)cfg->fail_after < p->limit) {
-            p->limit = (uint64_t)cfg->fail_after;
-            p->limit_short = 1;
-        }
+        p->count = cfg->count;
+        p->fail_after = i == n - 1 ? cfg->fail_after : -1;
         p->status = ALOG_PS_SHORT; /* until the thread says otherwise */
         atomic_init(&p->started, 0);
         atomic_init(&p->done, 0);
