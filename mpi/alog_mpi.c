@@ -39,7 +39,8 @@ static int run_log(const alog_config *cfg, int rank)
 
     if (rc != ALOG_OK)
         return alog_exit_status(rc);
-    rc = alog_run_mpi(cfg, MPI_COMM_WORLD, rank == 0 ? out.f : NULL);
+    alog_diag diag = {.prog = PROG, .f = rank == 0 ? stderr : NULL};
+    rc = alog_run_mpi(cfg, MPI_COMM_WORLD, rank == 0 ? out.f : NULL, &diag);
     if (rank == 0) {
         /* A short or interrupted run still wrote its report: keep it. */
         int wrote = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
@@ -94,9 +95,9 @@ int main(int argc, char **argv)
                                 "N >= 2): rank 0 collects, ranks 1..N-1 "
                                 "produce\n");
             status = 2;
-        } else if (alog_mpi_check_config(&cfg, PROG, err, sizeof err) != 0) {
+        } else if (alog_mpi_check_config(&cfg, err, sizeof err) != 0) {
             if (rank == 0)
-                fprintf(stderr, "%s\n", err);
+                fprintf(stderr, PROG ": %s\n", err);
             status = 2;
         } else {
             status = run_log(&cfg, rank);

@@ -15,6 +15,7 @@
 #include <mpi.h>
 
 #include "alog.h"
+#include "transport.h"
 
 /* Thread level the programs ask MPI_Init_thread for: only the main thread
  * of a rank calls MPI. */
@@ -28,25 +29,60 @@
  * the other ranks); ranks 1..size-1 produce.  comm needs at least 2 ranks
  * (ALOG_EINVAL otherwise).  Returns the run's outcome code, the same on
  * every rank (ALOG_OK, ALOG_ESHORT, ALOG_EINTR, ALOG_EIO, ALOG_ENOMEM...).
- * An MPI error prints file:line and the MPI error string, then aborts the
- * job (mpi_check.h). */
-int alog_run_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out);
+ * Messages go to diag (rank 0).  An MPI error prints file:line and the MPI
+ * error string, then aborts the job (mpi_check.h). */
+int alog_run_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
+                 const alog_diag *diag);
 
 /* Largest message a producer may send (--batch x record bytes). */
 #define ALOG_MPI_MSG_MAX (16u << 20)
 
 /* Checks what the option table cannot (limits of one MPI message).  0, or
- * ALOG_EINVAL with a one-line "<prog>: <option> '<value>': <reason> (see
- * --help)" message in err.  Pure: every rank reaches the same verdict. */
-int alog_mpi_check_config(const alog_config *cfg, const char *prog, char *err,
-                          size_t errlen);
+ * ALOG_EINVAL with a one-line "<option> '<value>': <reason> (see --help)"
+ * message in err (may be NULL).  Pure: every rank reaches the same
+ * verdict. */
+int alog_mpi_check_config(const alog_config *cfg, char *err, size_t errlen);
+
+/* ---- the run's set-up and its two sides -------------------------------- */
+
+typedef struct alog_mpi_rankinfo alog_mpi_rankinfo;
+typedef struct alog_mpi_clock alog_mpi_clock;
+
+/* What the collective set-up gave every rank (setup_mpi.c). */
+typedef struct alog_mpi_setup {
+    MPI_Comm comm;                 /* the run's private communicator */
+    int rank, size;
+    int64_t start_ns;              /* record 0 is due then, our clock */
+    const alog_mpi_rankinfo *info; /* rank 0: every rank's, else NULL */
+    const alog_mpi_clock *clk;     /* rank 0: every rank's, else NULL */
+    int opened;                    /* rank 0: a transport took over */
+} alog_mpi_setup;
+
+/* Rank 0's transports (collect_mpi.c), for alog_run_transport with a
+ * run env whose setup is an alog_mpi_setup: "async" (pre-posted receives,
+ * MPI_Waitsome) and "blocking" (MPI_Recv from any source); --batch is an
+ * option of both.  NULL-terminated registry. */
+extern const alog_transport alog_transport_mpi_async;
+extern const alog_transport alog_transport_mpi_blocking;
+extern const alog_transport *const alog_mpi_transports[];
+/* The transport for cfg->collect (ALOG_COLLECT_BLOCKING, else async). */
+const alog_transport *alog_mpi_transport_for(int collect);
+
+/* A producer rank (produce_mpi.c): the one producer loop, batches to rank
+ * 0, the final message, then wait for rank 0's word.  Returns ALOG_OK. */
+int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);
+
+/* Print "<program>: <why>" and MPI_Abort comm: for what no rank can
+ * recover from alone. */
+_Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why);
+_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm);
 
 /* ---- clock_sync.c: offsets of each rank's clock to rank 0's --------- */
 
-typedef struct alog_mpi_clock {
+struct alog_mpi_clock {
     int64_t offset_ns; /* this rank's clock minus rank 0's, ns (0 on rank 0) */
     int64_t rtt_ns;    /* smallest ping-pong round trip seen, ns */
-} alog_mpi_clock;
+};
 
 /* Ping-pong rounds per rank; the round with the smallest round trip wins. */
 #define ALOG_MPI_SYNC_ROUNDS 32
@@ -59,14 +95,14 @@ int alog_mpi_clock_sync(MPI_Comm comm, int rounds, alog_mpi_clock *all);
 /* ---- env_mpi.c: what the run ran on ----------------------------------- */
 
 /* One rank's view of itself, gathered on rank 0 (plain bytes). */
-typedef struct alog_mpi_rankinfo {
+struct alog_mpi_rankinfo {
     char host[64];     /* MPI_Get_processor_name, truncated */
     char cpus[64];     /* CPUs the rank may run on (sched_getaffinity), "0-1" */
     int32_t ncpus;     /* how many CPUs that is */
     int32_t cores;     /* online CPUs of its host */
     int32_t local;     /* ranks on its host (MPI_Comm_split_type SHARED) */
     int32_t reserved;  /* 0 */
-} alog_mpi_rankinfo;
+};
 
 /* Collective: every rank describes itself; rank 0 gets all[0..size). */
 int alog_mpi_env_gather(MPI_Comm comm, alog_mpi_rankinfo *all);

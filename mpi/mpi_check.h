@@ -10,6 +10,7 @@
 #ifndef ALOG_MPI_CHECK_H
 #define ALOG_MPI_CHECK_H
 
+#include <errno.h> /* program_invocation_short_name */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,9 @@ _Noreturn static inline void alog_mpi_die(MPI_Comm comm, const char *file,
     if (MPI_Error_string(rc, msg, &len) != MPI_SUCCESS || len <= 0)
         snprintf(msg, sizeof msg, "MPI error code %d", rc);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    fprintf(stderr, "alog-mpi: rank %d: %s:%d: %s: %s\n", rank, base, line,
-            call, msg);
+    /* The process's own name (argv[0]): the library names no program. */
+    fprintf(stderr, "%s: rank %d: %s:%d: %s: %s\n",
+            program_invocation_short_name, rank, base, line, call, msg);
     fflush(stderr);
     MPI_Abort(comm, 1);
     _Exit(1); /* MPI_Abort does not return; make sure of it */

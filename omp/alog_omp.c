@@ -118,7 +118,9 @@ int main(int argc, char **argv)
         return 1;
     }
     /* run.c installs the signal handlers and prints its own errors. */
-    rc = alog_run_transport(t, &cfg, "omp", out.f);
+    alog_diag diag = {.prog = PROG, .f = stderr};
+    alog_run_env env = {.model = "omp", .diag = &diag};
+    rc = alog_run_transport(t, &cfg, &env, out.f);
     /* A report exists only for these outcomes; otherwise drop the file. */
     int written = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
     int crc = alog_output_close(&out, written);

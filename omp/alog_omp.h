@@ -40,10 +40,10 @@ int alog_omp_parse_threads(const char *s, unsigned *out, char *why,
 /* Header keys known before the team starts: openmp (version), threads_asked,
  * omp_proc_bind, omp_places, omp_cores, oversubscribed (threads_total =
  * producers plus a collector thread, if any, against the cores OpenMP
- * sees).  Oversubscription also adds a `warning` key and prints it once on
- * stderr.  0 or ALOG_ENOMEM. */
-int alog_omp_env_header(alog_result *res, unsigned threads_asked,
-                        unsigned threads_total);
+ * sees).  Oversubscription also adds a `warning` key and says it once on
+ * diag.  0 or ALOG_ENOMEM. */
+int alog_omp_env_header(alog_result *res, const alog_diag *diag,
+                        unsigned threads_asked, unsigned threads_total);
 /* threads_granted, once the team has started. */
 int alog_omp_env_granted(alog_result *res, unsigned granted);
 /* The "where" text of producer thread `thread` of a team of `team`: the

@@ -67,8 +67,8 @@ static const char *env_or_unset(const char *name)
     return v ? v : "unset";
 }
 
-int alog_omp_env_header(alog_result *res, unsigned threads_asked,
-                        unsigned threads_total)
+int alog_omp_env_header(alog_result *res, const alog_diag *diag,
+                        unsigned threads_asked, unsigned threads_total)
 {
     int cores = omp_get_num_procs();
     int over = cores > 0 && threads_total > (unsigned)cores;
@@ -92,7 +92,7 @@ int alog_omp_env_header(alog_result *res, unsigned threads_asked,
                  "rates and latencies include scheduling delays",
                  threads_total, cores);
         rc |= alog_result_header(res, "warning", "%s", msg);
-        fprintf(stderr, "alog-omp: warning: %s\n", msg);
+        alog_say(diag, "warning: %s", msg);
     }
     return rc ? ALOG_ENOMEM : 0;
 }

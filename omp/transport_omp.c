@@ -399,8 +399,8 @@ static void run_free(omp_run *run)
     free(run);
 }
 
-static int omp_open(void **ctxp, const alog_config *cfg, alog_result *res,
-                    int mode)
+static int omp_open(void **ctxp, const alog_config *cfg,
+                    const alog_run_env *env, alog_result *res, int mode)
 {
     unsigned n = alog_result_producers(res);
     if (n == 0 || n > ALOG_OMP_THREADS_MAX)
@@ -439,7 +439,7 @@ static int omp_open(void **ctxp, const alog_config *cfg, alog_result *res,
         }
     }
     if (rc == 0)
-        rc = alog_omp_env_header(res, n, n + (mode == MODE_THREAD));
+        rc = alog_omp_env_header(res, env->diag, n, n + (mode == MODE_THREAD));
     /* The collect mode is the transport's name, in run.c's header. */
     if (rc == 0 && mode == MODE_THREAD)
         rc = alog_result_header(res, "ring", "%zu", ring_cap);
@@ -467,14 +467,16 @@ static int omp_open(void **ctxp, const alog_config *cfg, alog_result *res,
     return 0;
 }
 
-static int none_open(void **ctx, const alog_config *cfg, alog_result *res)
+static int none_open(void **ctx, const alog_config *cfg,
+                     const alog_run_env *env, alog_result *res)
 {
-    return omp_open(ctx, cfg, res, MODE_NONE);
+    return omp_open(ctx, cfg, env, res, MODE_NONE);
 }
 
-static int thread_open(void **ctx, const alog_config *cfg, alog_result *res)
+static int thread_open(void **ctx, const alog_config *cfg,
+                       const alog_run_env *env, alog_result *res)
 {
-    return omp_open(ctx, cfg, res, MODE_THREAD);
+    return omp_open(ctx, cfg, env, res, MODE_THREAD);
 }
 
 static int omp_close(void *ctx, alog_result *res)

@@ -477,7 +477,8 @@ uint64_t alog_work(uint64_t steps);
 /* ---- runs: thin mains call these ------------------------------------ */
 
 /* The async model: children + pipes + epoll or reader threads.  Writes the
- * report to out; returns an ALOG_E* code (see alog_exit_status). */
-int alog_run_async(const alog_config *cfg, FILE *out);
+ * report to out and messages to diag; returns an ALOG_E* code (see
+ * alog_exit_status). */
+int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag);
 
 #endif

@@ -36,7 +36,8 @@ int main(int argc, char **argv)
             rc != ALOG_EINTR)
             fprintf(stderr, "alog-async: primes: %s\n", alog_strerror(rc));
     } else {
-        rc = alog_run_async(&cfg, out.f);
+        alog_diag diag = {.prog = "alog-async", .f = stderr};
+        rc = alog_run_async(&cfg, out.f, &diag);
     }
 
     /* A report exists only for these outcomes; otherwise drop the file. */

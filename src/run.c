@@ -64,6 +64,17 @@ int alog_producer_path(char *buf, size_t cap)
     return 0;
 }
 
+int alog_pipes_describe(alog_result *res, const alog_config *cfg,
+                        const char *readers)
+{
+    int rc = alog_result_header(res, "readers", "%s", readers);
+    if (rc == 0)
+        rc = alog_result_header(res, "wire", "%s",
+                                cfg->wire == ALOG_WIRE_BINARY ? "binary"
+                                                              : "text");
+    return rc;
+}
+
 /* CPU time of this process and its reaped children, ns. */
 static int64_t cpu_ns(void)
 {
@@ -87,18 +98,10 @@ static unsigned run_producers(const alog_config *cfg)
 static int run_describe(alog_result *res, const alog_transport *t,
                         const alog_config *cfg, const char *model)
 {
+    /* Keys of one transport only are added by its open(). */
     int rc = alog_report_header_std(res, cfg, model, "CLOCK_MONOTONIC");
     if (rc == 0)
         rc = alog_result_header(res, "transport", "%s", t->name);
-    if (rc == 0 && cfg->model == ALOG_MODEL_ASYNC)
-        rc = alog_result_header(res, "readers", "%s",
-                                cfg->readers == ALOG_READERS_THREADS
-                                    ? "threads"
-                                    : "epoll");
-    if (rc == 0 && cfg->model == ALOG_MODEL_ASYNC) /* pipes only */
-        rc = alog_result_header(res, "wire", "%s",
-                                cfg->wire == ALOG_WIRE_BINARY ? "binary"
-                                                              : "text");
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
         if (cfg->n_exec > 0) {
@@ -134,24 +137,53 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
     return 0;
 }
 
-int alog_run_transport(const alog_transport *t, const alog_config *cfg,
-                       const char *model, FILE *out)
+/* Open, collect, close; the run's times unless the transport set its
+ * own.  Returns what collect or close reported. */
+static int run_collect(const alog_transport *t, const alog_config *cfg,
+                       const alog_run_env *env, alog_result *res, int *opened)
 {
-    if (!t || !cfg || !model || !out)
+    int64_t cpu0 = cpu_ns();
+    int64_t t0 = alog_now_ns();
+    void *ctx = NULL;
+    int rc = t->open(&ctx, cfg, env, res);
+    if (rc != 0) {
+        /* A transport says on diag why it could not start (only it knows
+         * which program or call failed); memory is said here. */
+        if (rc == ALOG_ENOMEM)
+            alog_say(env->diag, "%s transport: %s", t->name,
+                     alog_strerror(rc));
+        return rc;
+    }
+    *opened = 1;
+    int crc = t->collect(ctx, res, alog_stop_flag());
+    int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
+    int64_t wall, cpu;
+    alog_result_times(res, &wall, &cpu);
+    if (wall == 0 && cpu == 0)
+        alog_result_set_times(res, alog_now_ns() - t0, cpu_ns() - cpu0);
+    if (alog_signal_caught())
+        alog_result_set_interrupted(res, 1);
+    return crc != 0 ? crc : xrc;
+}
+
+int alog_run_transport(const alog_transport *t, const alog_config *cfg,
+                       const alog_run_env *env, FILE *out)
+{
+    if (!t || !cfg || !env || !env->model || !out)
         return ALOG_EINVAL;
     unsigned n = run_producers(cfg);
     if (n == 0)
         return ALOG_EINVAL;
     alog_result *res = alog_result_new(n);
     if (!res) {
-        fprintf(stderr, "alog-%s: %s\n", model, alog_strerror(ALOG_ENOMEM));
+        alog_say(env->diag, "%s", alog_strerror(ALOG_ENOMEM));
         return ALOG_ENOMEM;
     }
-    int rc = run_describe(res, t, cfg, model);
+    int rc = run_describe(res, t, cfg, env->model);
     if (rc == 0 && alog_signals_install() != 0)
         rc = ALOG_ESYS;
     if (rc != 0) {
-        fprintf(stderr, "alog-%s: %s\n", model, alog_strerror(rc));
+        alog_say(env->diag, "%s", alog_strerror(rc));
         alog_result_free(res);
         return rc;
     }
@@ -163,36 +195,20 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         (void)alog_result_counter(res, "reserve_s",
                                   (double)(alog_now_ns() - r0) / 1e9);
 
-    int64_t cpu0 = cpu_ns();
-    int64_t t0 = alog_now_ns();
-    void *ctx = NULL;
-    rc = t->open(&ctx, cfg, res);
-    if (rc != 0) {
-        /* A transport says on stderr why it could not start (only it
-         * knows which program or call failed); memory is said here. */
-        if (rc == ALOG_ENOMEM)
-            fprintf(stderr, "alog-%s: %s transport: %s\n", model, t->name,
-                    alog_strerror(rc));
+    int opened = 0;
+    int crc = run_collect(t, cfg, env, res, &opened);
+    if (!opened) {
         alog_result_free(res);
-        return rc;
+        return crc;
     }
-    int crc = t->collect(ctx, res, alog_stop_flag());
-    int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
-    int64_t wall = alog_now_ns() - t0;
-    alog_result_set_times(res, wall, cpu_ns() - cpu0);
-    if (alog_signal_caught())
-        alog_result_set_interrupted(res, 1);
-    if (crc == 0)
-        crc = xrc;
     if (crc != 0)
-        fprintf(stderr, "alog-%s: %s transport: %s (the report shows what "
-                        "was collected)\n",
-                model, t->name, alog_strerror(crc));
+        alog_say(env->diag, "%s transport: %s (the report shows what was "
+                            "collected)",
+                 t->name, alog_strerror(crc));
 
     int wrc = alog_report_write(out, cfg, res);
     if (wrc != 0) {
-        fprintf(stderr, "alog-%s: cannot write the report: %s\n", model,
-                alog_strerror(wrc));
+        alog_say(env->diag, "cannot write the report: %s", alog_strerror(wrc));
         rc = ALOG_EIO;
     } else if (crc != 0) {
         rc = crc;
@@ -210,15 +226,15 @@ static rlim_t files_needed(unsigned n)
     return (rlim_t)n + 16;
 }
 
-int alog_run_async(const alog_config *cfg, FILE *out)
+int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
 {
     unsigned n = run_producers(cfg);
     if (cfg->n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
         /* Each command is one producer: a different count is a mistake. */
-        fprintf(stderr,
-                "alog-async: --producers '%u': --exec gives %u producer(s), one "
-                "per command (see --help)\n",
-                cfg->producers, n);
+        alog_say(diag,
+                 "--producers '%u': --exec gives %u producer(s), one per "
+                 "command (see --help)",
+                 cfg->producers, n);
         return ALOG_EINVAL;
     }
     struct rlimit rl;
@@ -234,20 +250,21 @@ int alog_run_async(const alog_config *cfg, FILE *out)
             unsigned long long need = files_needed(n);
             unsigned long long lim = rl.rlim_cur;
             if (cfg->n_exec > 0)
-                fprintf(stderr,
-                        "alog-async: --exec '%s': %u commands need %llu open "
-                        "files, the limit is %llu (ulimit -n) (see --help)\n",
-                        cfg->exec[n - 1], n, need, lim);
+                alog_say(diag,
+                         "--exec '%s': %u commands need %llu open files, the "
+                         "limit is %llu (ulimit -n) (see --help)",
+                         cfg->exec[n - 1], n, need, lim);
             else
-                fprintf(stderr,
-                        "alog-async: --producers '%u': needs %llu open files, "
-                        "the limit is %llu (ulimit -n) (see --help)\n",
-                        n, need, lim);
+                alog_say(diag,
+                         "--producers '%u': needs %llu open files, the limit "
+                         "is %llu (ulimit -n) (see --help)",
+                         n, need, lim);
             return ALOG_EINVAL;
         }
     }
-    const alog_transport *t = cfg->readers == ALOG_READERS_THREADS
-                                  ? &alog_transport_threads
-                                  : &alog_transport_epoll;
-    return alog_run_transport(t, cfg, "async", out);
+    const alog_transport *t = alog_transport_find(
+        alog_transports,
+        cfg->readers == ALOG_READERS_THREADS ? "threads" : "epoll");
+    alog_run_env env = {.model = "async", .diag = diag};
+    return alog_run_transport(t, cfg, &env, out);
 }

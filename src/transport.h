@@ -9,17 +9,28 @@
 
 #include "alog.h"
 
+/* What a run gets besides its configuration. */
+typedef struct alog_run_env {
+    const char *model;     /* the header's model= ("async", "omp", "mpi") */
+    const alog_diag *diag; /* where messages go; NULL: nowhere (tests) */
+    void *setup;           /* the model's collective set-up (MPI), or NULL */
+} alog_run_env;
+
 typedef struct alog_transport {
     const char *name;    /* registry name, e.g. "epoll" */
     const char *summary; /* one line for --help and the report header */
     /* Start the producers of cfg; res has alog_config_producers(cfg)
-     * producers (or n_exec for --exec).  Private state in *ctx. */
-    int (*open)(void **ctx, const alog_config *cfg, alog_result *res);
+     * producers (or n_exec for --exec).  Adds the transport's own header
+     * keys.  Private state in *ctx.  On failure says why on env->diag. */
+    int (*open)(void **ctx, const alog_config *cfg, const alog_run_env *env,
+                alog_result *res);
     /* Collect into res until every producer has ended or *stop is set.
      * Records already read are stored before returning. */
     int (*collect)(void *ctx, alog_result *res, const atomic_int *stop);
     /* Stop what still runs, reap it, set each producer's status, free ctx.
-     * Called once after open succeeded, whatever collect returned. */
+     * Called once after open succeeded, whatever collect returned.  May
+     * set the run's times (alog_result_set_times) when its wall clock is
+     * not open-to-close (MPI: schedule start to last message). */
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
 
@@ -35,10 +46,15 @@ const alog_transport *alog_transport_find(const alog_transport *const *table,
 /* The core registry (NULL-terminated). */
 extern const alog_transport *const alog_transports[];
 
-/* The generic collector run: result, header (model name given), open,
- * collect, close, timing, report to out.  Returns the outcome code. */
+/* The generic collector run, for every model: result, header, targets,
+ * open, collect, close, timing, report to out.  Returns the outcome code
+ * (ALOG_OK, ALOG_ESHORT, ALOG_EINTR, or what failed). */
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
-                       const char *model, FILE *out);
+                       const alog_run_env *env, FILE *out);
+
+/* Header keys of the pipe transports (readers=, wire=); 0 or ENOMEM. */
+int alog_pipes_describe(alog_result *res, const alog_config *cfg,
+                        const char *readers);
 
 /* Path of the alog-producer program: $ALOG_PRODUCER, else next to the
  * running executable.  Writes into buf; 0 or ALOG_ESYS. */

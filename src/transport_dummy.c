@@ -27,8 +27,10 @@ static uint64_t dummy_count(const alog_config *cfg)
     return cfg->count > 0 ? cfg->count : DUMMY_BY_TIME;
 }
 
-static int dummy_open(void **ctx, const alog_config *cfg, alog_result *res)
+static int dummy_open(void **ctx, const alog_config *cfg,
+                      const alog_run_env *env, alog_result *res)
 {
+    (void)env;
     dummy_ctx *x = calloc(1, sizeof *x);
     if (!x)
         return ALOG_ENOMEM;

@@ -53,8 +53,11 @@ static void epoll_free(epoll_ctx *x, alog_result *res)
     free(x);
 }
 
-static int epoll_open(void **ctx, const alog_config *cfg, alog_result *res)
+static int epoll_open(void **ctx, const alog_config *cfg,
+                      const alog_run_env *env, alog_result *res)
 {
+    if (alog_pipes_describe(res, cfg, "epoll") != 0)
+        return ALOG_ENOMEM;
     epoll_ctx *x = calloc(1, sizeof *x);
     if (!x)
         return ALOG_ENOMEM;
@@ -64,7 +67,7 @@ static int epoll_open(void **ctx, const alog_config *cfg, alog_result *res)
     if (x->ep < 0 || !x->p) {
         int rc = x->ep < 0 ? ALOG_ESYS : ALOG_ENOMEM;
         if (rc == ALOG_ESYS)
-            perror("alog-async: epoll_create1");
+            alog_say(env->diag, "epoll_create1: %s", strerror(errno));
         epoll_free(x, NULL);
         return rc;
     }
@@ -88,7 +91,7 @@ static int epoll_open(void **ctx, const alog_config *cfg, alog_result *res)
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &x->p[i]};
         x->p[i].fd = x->pipes.child[i].fd;
         if (epoll_ctl(x->ep, EPOLL_CTL_ADD, x->p[i].fd, &ev) != 0) {
-            perror("alog-async: epoll_ctl");
+            alog_say(env->diag, "epoll_ctl: %s", strerror(errno));
             alog_pipes_close(&x->pipes, res);
             epoll_free(x, NULL);
             return ALOG_ESYS;

@@ -124,8 +124,11 @@ static void threads_free(threads_ctx *x, alog_result *res)
     free(x);
 }
 
-static int threads_open(void **ctx, const alog_config *cfg, alog_result *res)
+static int threads_open(void **ctx, const alog_config *cfg,
+                        const alog_run_env *env, alog_result *res)
 {
+    if (alog_pipes_describe(res, cfg, "threads") != 0)
+        return ALOG_ENOMEM;
     threads_ctx *x = calloc(1, sizeof *x);
     if (!x)
         return ALOG_ENOMEM;
@@ -174,8 +177,8 @@ static int threads_open(void **ctx, const alog_config *cfg, alog_result *res)
         alog_decoder_init(&r->dec, cfg->wire, cfg->n_exec > 0, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {
-            fprintf(stderr, "alog-async: cannot start reader thread %u: %s\n",
-                    i, strerror(e));
+            alog_say(env->diag, "cannot start reader thread %u: %s", i,
+                     strerror(e));
             rc = ALOG_ESYS;
             break;
         }

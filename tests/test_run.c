@@ -82,6 +82,9 @@ static void config(alog_config *cfg, unsigned n, uint64_t count)
 
 /* ---- registry ------------------------------------------------------------ */
 
+/* The async model's run env, messages discarded. */
+static const alog_run_env async_env = {.model = "async"};
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -136,7 +139,7 @@ static void test_dummy_counts(void **state)
     config(&cfg, 3, 50);
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(&alog_transport_dummy, &cfg, "async", f);
+    int rc = alog_run_transport(&alog_transport_dummy, &cfg, &async_env, f);
     assert_int_equal(rc, ALOG_OK);
     assert_int_equal(alog_exit_status(rc), 0);
     csv_summary s;
@@ -163,7 +166,7 @@ static void test_dummy_fail_after(void **state)
     cfg.fail_after = 7;
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(&alog_transport_dummy, &cfg, "async", f);
+    int rc = alog_run_transport(&alog_transport_dummy, &cfg, &async_env, f);
     assert_int_equal(rc, ALOG_ESHORT);
     assert_int_equal(alog_exit_status(rc), 3);
     csv_summary s;
@@ -188,8 +191,7 @@ static void test_dummy_by_duration(void **state)
     cfg.duration = 1.0;
     FILE *f = tmpfile();
     assert_non_null(f);
-    assert_int_equal(alog_run_transport(&alog_transport_dummy, &cfg, "async",
-                                        f),
+    assert_int_equal(alog_run_transport(&alog_transport_dummy, &cfg, &async_env, f),
                      ALOG_OK);
     csv_summary s;
     summarise(f, &s);
@@ -205,9 +207,9 @@ static void test_run_bad_args(void **state)
     (void)state;
     alog_config cfg;
     config(&cfg, 1, 1);
-    assert_int_equal(alog_run_transport(NULL, &cfg, "async", stdout),
+    assert_int_equal(alog_run_transport(NULL, &cfg, &async_env, stdout),
                      ALOG_EINVAL);
-    assert_int_equal(alog_run_transport(&alog_transport_dummy, &cfg, "async",
+    assert_int_equal(alog_run_transport(&alog_transport_dummy, &cfg, &async_env,
                                         NULL),
                      ALOG_EINVAL);
     alog_config_free(&cfg);
@@ -333,7 +335,7 @@ static void run_exec(const alog_transport *t)
     cfg.n_exec = 3;
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(t, &cfg, "async", f);
+    int rc = alog_run_transport(t, &cfg, &async_env, f);
     assert_int_equal(rc, ALOG_ESHORT);
     csv_summary s;
     summarise(f, &s);
@@ -380,7 +382,7 @@ static void run_producers(const alog_transport *t, int wire, double interval)
     cfg.fail_after = interval > 0 ? 4 : -1;
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(t, &cfg, "async", f);
+    int rc = alog_run_transport(t, &cfg, &async_env, f);
     csv_summary s;
     summarise(f, &s);
     if (interval > 0) {

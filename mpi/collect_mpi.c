@@ -1,0 +1,341 @@
+/* collect_mpi.c - rank 0 as a transport: the MPI collect modes behind the
+ * alog_transport interface, run by the generic alog_run_transport.
+ *
+ * open() describes the run (environment, collect mode, clock sync) and
+ * sets up one source per producer rank; collect() is the chosen mode's
+ * loop; close() turns each producer's final message into its status and
+ * adds the counters.  --batch is an option of both modes.
+ */
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collect_mpi.h"
+#include "mpi_check.h"
+#include "transport.h"
+
+#define SPIN_EARLY_NS 200000LL /* rank 0 starts polling this early */
+#define SPIN_LATE_NS 2000000LL /* ...and polls this long past the forecast */
+#define LATE_NAP_NS 50000LL    /* then naps this long between polls */
+#define NAP_MAX_NS 50000000LL  /* longest sleep before looking again */
+
+static int64_t cpu_now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- what a message does ---------------------------------------------- */
+
+static int on_data(alog_mpi_collector *c, int p, const unsigned char *buf,
+                   int bytes, int64_t now)
+{
+    long n = alog_mpi_source_data(&c->src[p],
+                                  alog_result_list(c->res, (unsigned)p),
+                                  (uint32_t)p, buf, (size_t)bytes, c->rb, now);
+    if (n < 0)
+        return (int)n;
+    c->records += (uint64_t)n;
+    c->messages++;
+    c->last_ns = now;
+    if ((c->messages & 63) == 0)
+        alog_progress_tick(&c->progress, c->records, c->target);
+    return ALOG_OK;
+}
+
+static void on_final(alog_mpi_collector *c, int p, const unsigned char *buf,
+                     int bytes, int64_t now)
+{
+    int done = ALOG_MPI_CTRL_DONE;
+    alog_mpi_source_final(&c->src[p], buf, (size_t)bytes);
+    c->active--;
+    c->last_ns = now;
+    ALOG_MPI_CHECK(c->comm, MPI_Send(&done, 1, MPI_INT, p + 1,
+                                     ALOG_MPI_TAG_CTRL, c->comm));
+}
+
+int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
+                      const unsigned char *buf, int bytes, int64_t now)
+{
+    if (p < 0 || p >= c->nprod) {
+        c->stray++;
+        return ALOG_OK;
+    }
+    if (c->src[p].finished) {
+        c->src[p].malformed++;
+        return ALOG_OK;
+    }
+    if (tag == ALOG_MPI_TAG_DATA)
+        return on_data(c, p, buf, bytes, now);
+    if (tag == ALOG_MPI_TAG_FINAL) {
+        on_final(c, p, buf, bytes, now);
+        return ALOG_OK;
+    }
+    c->src[p].malformed++;
+    return ALOG_OK;
+}
+
+void alog_mpi_send_stop(alog_mpi_collector *c)
+{
+    int msg = ALOG_MPI_CTRL_STOP;
+    for (int p = 0; p < c->nprod; p++)
+        if (!c->src[p].finished)
+            ALOG_MPI_CHECK(c->comm, MPI_Send(&msg, 1, MPI_INT, p + 1,
+                                             ALOG_MPI_TAG_CTRL, c->comm));
+    c->stop_sent = 1;
+}
+
+void alog_mpi_idle(const alog_mpi_collector *c)
+{
+    int64_t next = INT64_MAX;
+    for (int p = 0; p < c->nprod; p++) {
+        if (c->src[p].finished)
+            continue;
+        int64_t t = c->stop_sent ? INT64_MIN
+                                 : alog_mpi_forecast(&c->plan, &c->src[p]);
+        if (t < next)
+            next = t;
+    }
+    int64_t now = alog_now_ns();
+    if (next == INT64_MIN || (now >= next - SPIN_EARLY_NS &&
+                              now <= next + SPIN_LATE_NS)) {
+        if (c->oversubscribed)
+            sched_yield();
+        return;
+    }
+    if (now > next)
+        alog_sleep_for(LATE_NAP_NS, NULL);
+    else
+        alog_sleep_until(next - SPIN_EARLY_NS < now + NAP_MAX_NS
+                             ? next - SPIN_EARLY_NS
+                             : now + NAP_MAX_NS,
+                         NULL);
+}
+
+int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop)
+{
+    unsigned char *buf = malloc(c->cap);
+    int rc = ALOG_OK;
+
+    if (buf == NULL)
+        return ALOG_ENOMEM;
+    /* The naive way: take whatever comes next from anyone. */
+    while (c->active > 0 && rc == ALOG_OK) {
+        MPI_Status st;
+        int bytes = 0;
+        if (atomic_load(stop) != 0 && !c->stop_sent)
+            alog_mpi_send_stop(c);
+        ALOG_MPI_CHECK(c->comm, MPI_Recv(buf, (int)c->cap, MPI_BYTE,
+                                         MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm,
+                                         &st));
+        int64_t now = alog_now_ns();
+        ALOG_MPI_CHECK(c->comm, MPI_Get_count(&st, MPI_BYTE, &bytes));
+        rc = alog_mpi_dispatch(c, st.MPI_SOURCE - 1, st.MPI_TAG, buf, bytes,
+                               now);
+    }
+    free(buf);
+    return rc;
+}
+
+/* ---- the transports ----------------------------------------------------- */
+
+/* Header keys of this run's set-up: each transport adds its own. */
+static int mpi_header(alog_result *res, const alog_mpi_collector *c,
+                      const char *mode, const alog_config *cfg,
+                      const alog_mpi_setup *su)
+{
+    int64_t worst = 0;
+    for (int r = 1; r < su->size; r++)
+        if (su->clk[r].rtt_ns / 2 > worst)
+            worst = su->clk[r].rtt_ns / 2;
+    const char *wait = strcmp(mode, "blocking") == 0
+                           ? "MPI_Recv(MPI_ANY_SOURCE)"
+                       : c->paced ? "MPI_Testsome, asleep until the next "
+                                    "forecast arrival"
+                                  : "MPI_Waitsome";
+    int rc = alog_mpi_env_header(res, su->comm, su->info, su->size);
+    rc = rc ? rc : alog_result_header(res, "collect", "%s", mode);
+    rc = rc ? rc : alog_result_header(res, "collect_wait", "%s", wait);
+    rc = rc ? rc : alog_result_header(res, "batch", "%u", c->plan.batch);
+    rc = rc ? rc : alog_result_header(res, "flush_ms", "%g", cfg->flush_ms);
+    rc = rc ? rc : alog_result_header(res, "record_bytes", "%zu", c->rb);
+    rc = rc ? rc : alog_result_header(
+                       res, "clock_sync",
+                       "ping-pong with rank 0, %d rounds per rank, min round "
+                       "trip kept; offsets larger than their uncertainty "
+                       "applied to producer times",
+                       ALOG_MPI_SYNC_ROUNDS);
+    rc = rc ? rc : alog_result_header(res, "clock_unc_max_ns", "%lld",
+                                      (long long)worst);
+    rc = rc ? rc : alog_result_header(res, "wall",
+                                      "schedule start to last message");
+    return rc;
+}
+
+static void sources_init(alog_mpi_collector *c, const alog_config *cfg,
+                         const alog_mpi_setup *su)
+{
+    c->paced = 1;
+    for (int p = 0; p < c->nprod; p++) {
+        alog_mpi_source *s = &c->src[p];
+        s->offset_ns = alog_mpi_clock_applied(&su->clk[p + 1]);
+        s->interval_ns = alog_config_interval_ns(cfg, (unsigned)p);
+        s->fail_after = p == c->nprod - 1 ? cfg->fail_after : -1;
+        c->paced &= s->interval_ns > 0;
+    }
+    for (int r = 0; r < su->size; r++)
+        c->oversubscribed |= su->info[r].cores > 0 &&
+                             su->info[r].local > su->info[r].cores;
+}
+
+static int where_all(alog_mpi_collector *c, const alog_mpi_setup *su)
+{
+    int rc = ALOG_OK;
+    for (int p = 0; p < c->nprod && rc == ALOG_OK; p++) {
+        char where[256];
+        alog_mpi_where(where, sizeof where, p + 1, &su->info[p + 1],
+                       &su->clk[p + 1]);
+        rc = alog_result_set_where(c->res, (unsigned)p, where);
+    }
+    return rc;
+}
+
+typedef int (*collect_fn)(alog_mpi_collector *, const atomic_int *);
+
+typedef struct mpi_ctx {
+    alog_mpi_collector c;
+    collect_fn run;
+    int hdr_rc; /* a header that could not be added: reported at close */
+} mpi_ctx;
+
+static int mpi_open(void **ctxp, const alog_config *cfg,
+                    const alog_run_env *env, alog_result *res,
+                    const char *mode, collect_fn run)
+{
+    alog_mpi_setup *su = env ? env->setup : NULL;
+    if (su == NULL || su->size < 2)
+        return ALOG_EINVAL;
+    mpi_ctx *x = calloc(1, sizeof *x);
+    alog_mpi_source *src = calloc((size_t)su->size, sizeof *src);
+    if (x == NULL || src == NULL) {
+        free(x);
+        free(src);
+        return ALOG_ENOMEM;
+    }
+    alog_mpi_collector *c = &x->c;
+    unsigned batch = cfg->batch > 0 ? cfg->batch : 1;
+    int64_t dur_ns = 0;
+    c->comm = su->comm;
+    c->res = res;
+    c->nprod = su->size - 1;
+    c->rb = alog_mpi_rec_bytes(cfg);
+    c->cap = (size_t)batch * c->rb;
+    c->plan = (alog_mpi_plan){.start_ns = su->start_ns, .end_ns = INT64_MAX,
+                              .flush_ns = (int64_t)(cfg->flush_ms * 1e6),
+                              .count = cfg->count, .batch = batch};
+    if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
+        c->plan.end_ns = su->start_ns + dur_ns;
+    c->src = src;
+    c->active = c->nprod;
+    c->last_ns = su->start_ns;
+    c->target = cfg->count * (uint64_t)c->nprod;
+    x->run = run;
+    sources_init(c, cfg, su);
+    /* A header that fails (ENOMEM) must not stop us collecting: the
+     * producers are already sending. */
+    x->hdr_rc = where_all(c, su);
+    if (x->hdr_rc == ALOG_OK)
+        x->hdr_rc = mpi_header(res, c, mode, cfg, su);
+    su->opened = 1;
+    *ctxp = x;
+    return ALOG_OK;
+}
+
+static int mpi_collect(void *ctx, alog_result *res, const atomic_int *stop)
+{
+    mpi_ctx *x = ctx;
+    alog_mpi_collector *c = &x->c;
+    (void)res;
+    /* Nothing can come before the start: wait for it asleep, and count
+     * rank 0's CPU time from there, like its wall time. */
+    alog_sleep_until(c->plan.start_ns - SPIN_EARLY_NS, NULL);
+    c->cpu0_ns = cpu_now_ns();
+    alog_progress_init(&c->progress);
+    int rc = x->run(c, stop);
+    alog_progress_done(&c->progress);
+    if (rc != ALOG_OK && c->active > 0) {
+        /* Producers are still sending and we cannot take it: abort. */
+        fprintf(stderr, "%s: collecting failed: %s\n",
+                program_invocation_short_name, alog_strerror(rc));
+        fflush(stderr);
+        MPI_Abort(c->comm, 1);
+    }
+    return rc;
+}
+
+static int mpi_close(void *ctx, alog_result *res)
+{
+    mpi_ctx *x = ctx;
+    alog_mpi_collector *c = &x->c;
+    uint64_t lost = 0;
+    int64_t prod_cpu = 0;
+    for (int p = 0; p < c->nprod; p++) {
+        alog_mpi_source *s = &c->src[p];
+        alog_result_set_status(res, (unsigned)p,
+                               alog_mpi_source_status(s, &lost), 0);
+        alog_result_add_malformed(res, (unsigned)p, s->malformed);
+        prod_cpu += s->cpu_ns;
+    }
+    int64_t start = c->plan.start_ns;
+    alog_result_set_times(res, c->last_ns > start ? c->last_ns - start : 0,
+                          cpu_now_ns() - c->cpu0_ns);
+    int rc = x->hdr_rc;
+    rc = rc ? rc : alog_result_counter(res, "messages", (double)c->messages);
+    rc = rc ? rc : alog_result_counter(
+                       res, "records_per_message",
+                       c->messages ? (double)c->records / (double)c->messages
+                                   : 0.0);
+    rc = rc ? rc : alog_result_counter(res, "producers_cpu_s",
+                                       (double)prod_cpu / 1e9);
+    rc = rc ? rc : alog_result_counter(res, "lost", (double)lost);
+    if (c->stray > 0)
+        rc = rc ? rc : alog_result_counter(res, "stray_messages",
+                                           (double)c->stray);
+    free(c->src);
+    free(x);
+    return rc;
+}
+
+static int async_open(void **ctx, const alog_config *cfg,
+                      const alog_run_env *env, alog_result *res)
+{
+    return mpi_open(ctx, cfg, env, res, "async", alog_mpi_collect_async);
+}
+
+static int blocking_open(void **ctx, const alog_config *cfg,
+                         const alog_run_env *env, alog_result *res)
+{
+    return mpi_open(ctx, cfg, env, res, "blocking", alog_mpi_collect_blocking);
+}
+
+const alog_transport alog_transport_mpi_async = {
+    .name = "async",
+    .summary = "pre-posted receives per producer, MPI_Waitsome",
+    .open = async_open,
+    .collect = mpi_collect,
+    .close = mpi_close,
+};
+
+const alog_transport alog_transport_mpi_blocking = {
+    .name = "blocking",
+    .summary = "MPI_Recv(MPI_ANY_SOURCE) loop",
+    .open = blocking_open,
+    .collect = mpi_collect,
+    .close = mpi_close,
+};
+
+const alog_transport *const alog_mpi_transports[] = {
+    &alog_transport_mpi_async, &alog_transport_mpi_blocking, NULL};

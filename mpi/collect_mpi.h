@@ -1,0 +1,44 @@
+/* collect_mpi.h - rank 0's collector, shared by its two collect modes
+ * (internal to mpi/): the state, what a message does to it, and how rank
+ * 0 waits when nothing is due. */
+#ifndef ALOG_COLLECT_MPI_H
+#define ALOG_COLLECT_MPI_H
+
+#include "alog_mpi.h"
+#include "wire_mpi.h"
+
+typedef struct alog_mpi_collector {
+    MPI_Comm comm;
+    alog_result *res;
+    int nprod;
+    size_t rb;             /* bytes per record */
+    size_t cap;            /* bytes of the largest message */
+    alog_mpi_plan plan;    /* what arrives when */
+    int oversubscribed;    /* yield while polling */
+    int paced;             /* every producer is paced */
+    alog_mpi_source *src;  /* one per producer */
+    int active;            /* producers whose final has not come */
+    int stop_sent;
+    uint64_t messages, records;
+    uint64_t stray;        /* messages from no producer of ours */
+    int64_t last_ns;       /* our clock at the last message */
+    int64_t cpu0_ns;       /* our CPU time when collecting began */
+    alog_progress progress;
+    uint64_t target;       /* records asked for in total (0: by time) */
+} alog_mpi_collector;
+
+/* Take one message of producer p (rank p + 1) that arrived at now. */
+int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
+                      const unsigned char *buf, int bytes, int64_t now);
+/* Tell every producer still running to stop (once). */
+void alog_mpi_send_stop(alog_mpi_collector *c);
+/* Nothing arrived: sleep until shortly before the next forecast arrival,
+ * return at once around it, nap between polls once it is overdue. */
+void alog_mpi_idle(const alog_mpi_collector *c);
+
+/* The collect modes (collect_mpi.c, recv_mpi.c): until every final has
+ * arrived.  0 or an ALOG_E* code. */
+int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop);
+int alog_mpi_collect_async(alog_mpi_collector *c, const atomic_int *stop);
+
+#endif

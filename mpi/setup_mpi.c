@@ -1,0 +1,166 @@
+/* setup_mpi.c - the MPI model's run: a collective set-up on every rank
+ * (environment gather, clock sync, start hand-out), then rank 0 runs the
+ * generic collector run with an MPI transport while the other ranks run
+ * the one producer loop, then every rank learns rank 0's verdict.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alog_mpi.h"
+#include "mpi_check.h"
+#include "transport.h"
+#include "wire_mpi.h"
+
+#define START_LEAD_NS 50000000LL /* schedule starts this long after sync */
+
+_Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why)
+{
+    /* Peers are mid-protocol: no way back but aborting the job.  The name
+     * is the process's own (argv[0]), not one the library knows. */
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, why);
+    fflush(stderr);
+    MPI_Abort(comm, 1);
+    _Exit(1);
+}
+
+_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm)
+{
+    alog_mpi_abort(comm, alog_strerror(ALOG_ENOMEM));
+}
+
+/* Rank 0 gives each other rank one int64 (tag SETUP); the others wait for
+ * theirs asleep, so that on an oversubscribed host they leave the CPUs to
+ * the ranks that work (rank 0 syncing clocks, writing the report).
+ * Point-to-point on purpose: a nonblocking collective would leave libnbc's
+ * progress hook in every later MPI call of the run. */
+static void hand_out(MPI_Comm comm, int rank, int size, const int64_t *all,
+                     int64_t *mine)
+{
+    if (rank == 0) {
+        for (int r = 1; r < size; r++)
+            ALOG_MPI_CHECK(comm, MPI_Send(&all[r], 1, MPI_INT64_T, r,
+                                          ALOG_MPI_TAG_SETUP, comm));
+        *mine = all[0];
+        return;
+    }
+    MPI_Request req;
+    ALOG_MPI_CHECK(comm, MPI_Irecv(mine, 1, MPI_INT64_T, 0, ALOG_MPI_TAG_SETUP,
+                                   comm, &req));
+    for (;;) {
+        int flag = 0;
+        ALOG_MPI_CHECK(comm, MPI_Test(&req, &flag, MPI_STATUS_IGNORE));
+        if (flag)
+            return;
+        alog_sleep_for(200000, NULL);
+    }
+}
+
+int alog_mpi_check_config(const alog_config *cfg, char *err, size_t errlen)
+{
+    size_t rb = alog_mpi_rec_bytes(cfg);
+    unsigned batch = cfg->batch > 0 ? cfg->batch : 1;
+
+    if ((uint64_t)batch * rb > ALOG_MPI_MSG_MAX) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen,
+                     "--batch '%u': %u records of %zu bytes exceed %u MiB "
+                     "per message (see --help)",
+                     batch, batch, rb, ALOG_MPI_MSG_MAX >> 20);
+        return ALOG_EINVAL;
+    }
+    return ALOG_OK;
+}
+
+const alog_transport *alog_mpi_transport_for(int collect)
+{
+    return alog_transport_find(alog_mpi_transports,
+                               collect == ALOG_COLLECT_BLOCKING ? "blocking"
+                                                                : "async");
+}
+
+/* The collective set-up: every rank ends with su filled (info and clk
+ * only on rank 0) and its start time on its own clock. */
+static void setup(alog_mpi_setup *su, MPI_Comm comm)
+{
+    int64_t *starts = NULL;
+    alog_mpi_rankinfo *info = NULL;
+    alog_mpi_clock *clk = NULL;
+    if (su->rank == 0) {
+        info = calloc((size_t)su->size, sizeof *info);
+        clk = calloc((size_t)su->size, sizeof *clk);
+        starts = calloc((size_t)su->size, sizeof *starts);
+        if (info == NULL || clk == NULL || starts == NULL)
+            alog_mpi_out_of_memory(comm);
+    }
+    alog_mpi_env_gather(comm, info);
+    alog_mpi_clock_sync(comm, ALOG_MPI_SYNC_ROUNDS, clk);
+    /* One schedule for all, on rank 0's clock, given to each rank on its
+     * own clock. */
+    if (su->rank == 0) {
+        int64_t t0 = alog_now_ns() + START_LEAD_NS;
+        for (int r = 0; r < su->size; r++)
+            starts[r] = t0 + alog_mpi_clock_applied(&clk[r]);
+    }
+    hand_out(comm, su->rank, su->size, starts, &su->start_ns);
+    free(starts);
+    su->info = info;
+    su->clk = clk;
+}
+
+/* Every rank returns rank 0's verdict.  Producers wait asleep so that
+ * rank 0 writes its report on a free CPU. */
+static int agree(const alog_mpi_setup *su, int rc)
+{
+    int64_t verdict = rc;
+    int64_t *all = NULL;
+    if (su->rank == 0) {
+        all = malloc((size_t)su->size * sizeof *all);
+        if (all == NULL)
+            alog_mpi_out_of_memory(su->comm);
+        for (int r = 0; r < su->size; r++)
+            all[r] = rc;
+    }
+    hand_out(su->comm, su->rank, su->size, all, &verdict);
+    free(all);
+    return (int)verdict;
+}
+
+int alog_run_mpi(const alog_config *cfg, MPI_Comm world, FILE *out,
+                 const alog_diag *diag)
+{
+    alog_mpi_setup su = {0};
+    int rc = ALOG_OK;
+
+    ALOG_MPI_CHECK(world, MPI_Comm_size(world, &su.size));
+    if (su.size < 2 || alog_mpi_check_config(cfg, NULL, 0) != 0)
+        return ALOG_EINVAL;
+    const alog_transport *t = alog_mpi_transport_for(cfg->collect);
+    /* A private communicator: our tags never meet the caller's messages,
+     * and its errors come back to us. */
+    ALOG_MPI_CHECK(world, MPI_Comm_dup(world, &su.comm));
+    ALOG_MPI_CHECK(world, MPI_Comm_set_errhandler(su.comm, MPI_ERRORS_RETURN));
+    ALOG_MPI_CHECK(su.comm, MPI_Comm_rank(su.comm, &su.rank));
+
+    alog_config run = *cfg; /* shallow: the report counts N-1 producers */
+    run.producers = (unsigned)(su.size - 1);
+    alog_timerslack_set(1000); /* wake-ups within ~1 us, not 50 us */
+    setup(&su, su.comm);
+
+    if (su.rank == 0) {
+        alog_run_env env = {.model = "mpi", .diag = diag, .setup = &su};
+        rc = alog_run_transport(t, &run, &env, out);
+        if (!su.opened) { /* producers would wait for us forever */
+            char why[128];
+            snprintf(why, sizeof why, "the collector could not start: %s",
+                     alog_strerror(rc));
+            alog_mpi_abort(su.comm, why);
+        }
+    } else {
+        rc = alog_mpi_produce(&run, &su);
+    }
+    rc = agree(&su, rc);
+    free((void *)su.info);
+    free((void *)su.clk);
+    ALOG_MPI_CHECK(world, MPI_Comm_free(&su.comm));
+    return rc;
+}
