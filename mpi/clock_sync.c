@@ -9,20 +9,13 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "alog_mpi.h"
 #include "mpi_check.h"
 
 /* Tag of the pings; the run's communicator is private (MPI_Comm_dup), so
- * the tags only have to differ from those of transport_mpi.c. */
+ * the tags only have to differ from those of wire_mpi.h. */
 enum { TAG_SYNC = 90 };
-
-static void nap_ns(long ns)
-{
-    struct timespec ts = {0, ns};
-    nanosleep(&ts, NULL); /* an early wake-up (signal) is harmless */
-}
 
 static void sync_root(MPI_Comm comm, int size, int rounds,
                       alog_mpi_clock *all)
@@ -59,7 +52,7 @@ static void sync_peer(MPI_Comm comm, int rounds)
                                         MPI_STATUS_IGNORE));
         if (flag)
             break;
-        nap_ns(100000);
+        alog_sleep_for(100000, NULL);
     }
     for (int i = 0; i < rounds; i++) {
         ALOG_MPI_CHECK(comm, MPI_Recv(NULL, 0, MPI_BYTE, 0, TAG_SYNC, comm,

@@ -289,18 +289,20 @@ static int mpi_close(void *ctx, alog_result *res)
         alog_result_add_malformed(res, (unsigned)p, s->malformed);
         prod_cpu += s->cpu_ns;
     }
-    int64_t start = c->plan.start_ns;
+    int64_t start = c->plan.start_ns, cpu = cpu_now_ns() - c->cpu0_ns;
     alog_result_set_times(res, c->last_ns > start ? c->last_ns - start : 0,
-                          cpu_now_ns() - c->cpu0_ns);
+                          cpu);
     int rc = x->hdr_rc;
     rc = rc ? rc : alog_result_counter(res, "messages", (double)c->messages);
     rc = rc ? rc : alog_result_counter(
                        res, "records_per_message",
                        c->messages ? (double)c->records / (double)c->messages
                                    : 0.0);
-    rc = rc ? rc : alog_result_counter(res, "producers_cpu_s",
+    rc = rc ? rc : alog_result_counter(res, ALOG_PRODUCERS_CPU,
                                        (double)prod_cpu / 1e9);
     rc = rc ? rc : alog_result_counter(res, "lost", (double)lost);
+    rc = rc ? rc : alog_result_counter(res, ALOG_COLLECTOR_CPU,
+                                       (double)cpu / 1e9);
     if (c->stray > 0)
         rc = rc ? rc : alog_result_counter(res, "stray_messages",
                                            (double)c->stray);

@@ -71,6 +71,7 @@ typedef struct producer {
     uint64_t made;
     uint64_t ring_full; /* pushes that found the ring full */
     uint64_t sink;      /* alog_work results, so the work is kept */
+    int64_t cpu_ns;     /* the thread's CPU time while producing */
     int status;         /* ALOG_PS_* */
     int err;            /* ALOG_E* of a failed append, 0 */
     int cpu_first, cpu_last;
@@ -89,11 +90,21 @@ typedef struct omp_run {
     int64_t start_ns, end_ns; /* end: duration limit, INT64_MAX if none */
     pthread_t team;
     int failed;      /* collect() failed: drain without storing */
+    int64_t cpu0_ns; /* the collecting thread's CPU time at open() */
     uint64_t lost;   /* records drained without storing after a failure */
     atomic_int armed;     /* open() finished setting up (release) */
     atomic_uint granted;  /* team size, once known */
     atomic_uint ended;    /* producers done, not granted included */
 } omp_run;
+
+/* CPU time of the calling thread, ns. */
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static void cpu_relax(void)
 {
@@ -145,6 +156,7 @@ static const alog_produce_ops ring_ops = {.emit = emit_ring};
 
 static void produce(omp_run *run, producer *p, unsigned i)
 {
+    int64_t cpu0 = thread_cpu_ns();
     p->cpu_first = sched_getcpu();
     alog_timerslack_set(SLACK_NS);
     alog_produce_spec spec = {
@@ -168,6 +180,7 @@ static void produce(omp_run *run, producer *p, unsigned i)
     p->sink = end.sink;
     p->status = end.status;
     p->cpu_last = sched_getcpu();
+    p->cpu_ns = thread_cpu_ns() - cpu0;
     finish(run, p);
 }
 
@@ -456,6 +469,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     run->end_ns = dur_ns > 0 ? run->start_ns + dur_ns : INT64_MAX;
     atomic_init(&run->granted, 0);
     atomic_init(&run->ended, 0);
+    run->cpu0_ns = thread_cpu_ns();
     atomic_store_explicit(&run->armed, 1, memory_order_release);
     int err = pthread_create(&run->team, NULL, team_main, run);
     if (err != 0) {
@@ -523,6 +537,7 @@ static int omp_close(void *ctx, alog_result *res)
 
     unsigned granted = atomic_load_explicit(&run->granted, memory_order_acquire);
     uint64_t full = 0;
+    int64_t prod_cpu = 0;
     for (unsigned i = 0; i < run->n; i++) {
         producer *p = &run->p[i];
         alog_result_set_status(res, i, p->status, 0);
@@ -534,8 +549,17 @@ static int omp_close(void *ctx, alog_result *res)
         if (p->err != 0 && rc == 0)
             rc = p->err;
         full += p->ring_full;
+        prod_cpu += p->cpu_ns;
     }
+    /* none: each producer thread stores its own records, so its CPU is
+     * the producers'; the calling thread only waits. */
     int hrc = alog_omp_env_granted(res, granted);
+    if (hrc == 0)
+        hrc = alog_result_counter(res, ALOG_COLLECTOR_CPU,
+                                  (double)(thread_cpu_ns() - run->cpu0_ns) / 1e9);
+    if (hrc == 0)
+        hrc = alog_result_counter(res, ALOG_PRODUCERS_CPU,
+                                  (double)prod_cpu / 1e9);
     if (run->mode == MODE_THREAD) {
         if (hrc == 0)
             hrc = alog_result_counter(res, "ring_full", (double)full);

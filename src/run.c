@@ -75,18 +75,42 @@ int alog_pipes_describe(alog_result *res, const alog_config *cfg,
     return rc;
 }
 
-/* CPU time of this process and its reaped children, ns. */
-static int64_t cpu_ns(void)
+/* CPU time (user + system) of this process or of its reaped children. */
+static int64_t rusage_ns(int who)
 {
-    struct rusage s, c;
-    if (getrusage(RUSAGE_SELF, &s) != 0 || getrusage(RUSAGE_CHILDREN, &c) != 0)
+    struct rusage u;
+    if (getrusage(who, &u) != 0)
         return 0;
-    int64_t us = (int64_t)(s.ru_utime.tv_sec + s.ru_stime.tv_sec +
-                           c.ru_utime.tv_sec + c.ru_stime.tv_sec) *
-                     1000000 +
-                 s.ru_utime.tv_usec + s.ru_stime.tv_usec + c.ru_utime.tv_usec +
-                 c.ru_stime.tv_usec;
-    return us * 1000;
+    return ((int64_t)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 +
+            u.ru_utime.tv_usec + u.ru_stime.tv_usec) *
+           1000;
+}
+
+static int has_counter(const alog_result *res, const char *key)
+{
+    for (size_t i = 0; i < alog_result_counter_count(res); i++) {
+        const char *k;
+        double v;
+        alog_result_counter_at(res, i, &k, &v);
+        if (strcmp(k, key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every report carries the collector's and the producers' CPU seconds
+ * apart (what a record costs where).  A transport that knows better (its
+ * producers are threads or ranks) adds them itself; otherwise the
+ * collector is this process and the producers its reaped children. */
+static int cpu_split(alog_result *res, int64_t self_ns, int64_t children_ns)
+{
+    int rc = 0;
+    if (!has_counter(res, ALOG_COLLECTOR_CPU))
+        rc = alog_result_counter(res, ALOG_COLLECTOR_CPU, (double)self_ns / 1e9);
+    if (rc == 0 && !has_counter(res, ALOG_PRODUCERS_CPU))
+        rc = alog_result_counter(res, ALOG_PRODUCERS_CPU,
+                                 (double)children_ns / 1e9);
+    return rc;
 }
 
 static unsigned run_producers(const alog_config *cfg)
@@ -142,7 +166,8 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
 static int run_collect(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, alog_result *res, int *opened)
 {
-    int64_t cpu0 = cpu_ns();
+    int64_t self0 = rusage_ns(RUSAGE_SELF);
+    int64_t kids0 = rusage_ns(RUSAGE_CHILDREN);
     int64_t t0 = alog_now_ns();
     void *ctx = NULL;
     int rc = t->open(&ctx, cfg, env, res);
@@ -158,12 +183,15 @@ static int run_collect(const alog_transport *t, const alog_config *cfg,
     int crc = t->collect(ctx, res, alog_stop_flag());
     int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
     int64_t wall, cpu;
+    int64_t self = rusage_ns(RUSAGE_SELF) - self0;
+    int64_t kids = rusage_ns(RUSAGE_CHILDREN) - kids0;
     alog_result_times(res, &wall, &cpu);
     if (wall == 0 && cpu == 0)
-        alog_result_set_times(res, alog_now_ns() - t0, cpu_ns() - cpu0);
+        alog_result_set_times(res, alog_now_ns() - t0, self + kids);
     if (alog_signal_caught())
         alog_result_set_interrupted(res, 1);
-    return crc != 0 ? crc : xrc;
+    int src = cpu_split(res, self, kids);
+    return crc != 0 ? crc : xrc != 0 ? xrc : src;
 }
 
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,

@@ -34,6 +34,13 @@ typedef struct alog_transport {
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
 
+/* Counters every report carries: CPU seconds of the collector and of all
+ * producers together.  A transport whose producers are not child
+ * processes (threads, ranks) adds them in close(); the run adds the
+ * default split (this process / its reaped children) otherwise. */
+#define ALOG_COLLECTOR_CPU "collector_cpu_s"
+#define ALOG_PRODUCERS_CPU "producers_cpu_s"
+
 /* Transports of the core library: "epoll", "threads" (pipes from child
  * producers) and "dummy" (in-process, deterministic: the test double). */
 extern const alog_transport alog_transport_epoll;

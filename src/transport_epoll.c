@@ -35,6 +35,7 @@ typedef struct epoll_ctx {
     epoll_pipe *p;
     int ep;
     unsigned open; /* pipes not yet at end-of-file */
+    const alog_diag *diag; /* the run's */
     size_t want;   /* bytes to ask each read for */
 } epoll_ctx;
 
@@ -72,6 +73,7 @@ static int epoll_open(void **ctx, const alog_config *cfg,
         return rc;
     }
     x->pipes.n = n; /* for epoll_free on a failed start */
+    x->diag = env->diag;
     x->want = n ? READ_ALL / n : READ_MAX;
     x->want = x->want > READ_MAX ? READ_MAX
               : x->want < READ_MIN ? READ_MIN
@@ -164,7 +166,7 @@ static int epoll_collect(void *ctx, alog_result *res, const atomic_int *stop)
         if (k < 0) {
             if (errno == EINTR)
                 continue;
-            perror("alog-async: epoll_wait");
+            alog_say(x->diag, "epoll_wait: %s", strerror(errno));
             rc = ALOG_ESYS;
             break;
         }
