@@ -33,9 +33,8 @@ static int64_t cpu_now_ns(void)
 static int on_data(alog_mpi_collector *c, int p, const unsigned char *buf,
                    int bytes, int64_t now)
 {
-    long n = alog_mpi_source_data(&c->src[p],
-                                  alog_result_list(c->res, (unsigned)p),
-                                  (uint32_t)p, buf, (size_t)bytes, c->rb, now);
+    long n = alog_mpi_source_data(&c->src[p], &c->store[p], (uint32_t)p, buf,
+                                  (size_t)bytes, c->rb, now);
     if (n < 0)
         return (int)n;
     c->records += (uint64_t)n;
@@ -220,9 +219,11 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
         return ALOG_EINVAL;
     mpi_ctx *x = calloc(1, sizeof *x);
     alog_mpi_source *src = calloc((size_t)su->size, sizeof *src);
-    if (x == NULL || src == NULL) {
+    alog_store *store = calloc((size_t)su->size, sizeof *store);
+    if (x == NULL || src == NULL || store == NULL) {
         free(x);
         free(src);
+        free(store);
         return ALOG_ENOMEM;
     }
     alog_mpi_collector *c = &x->c;
@@ -239,6 +240,10 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
         c->plan.end_ns = su->start_ns + dur_ns;
     c->src = src;
+    c->store = store;
+    for (int p = 0; p < su->size - 1; p++)
+        store[p] = (alog_store){.list = alog_result_list(res, (unsigned)p),
+                                .work = cfg->collect_work};
     c->active = c->nprod;
     c->last_ns = su->start_ns;
     c->target = cfg->count * (uint64_t)c->nprod;
@@ -307,6 +312,7 @@ static int mpi_close(void *ctx, alog_result *res)
         rc = rc ? rc : alog_result_counter(res, "stray_messages",
                                            (double)c->stray);
     free(c->src);
+    free(c->store);
     free(x);
     return rc;
 }

@@ -17,6 +17,7 @@ typedef struct alog_mpi_collector {
     int oversubscribed;    /* yield while polling */
     int paced;             /* every producer is paced */
     alog_mpi_source *src;  /* one per producer */
+    alog_store *store;     /* one per producer: list and --collect-work */
     int active;            /* producers whose final has not come */
     int stop_sent;
     uint64_t messages, records;

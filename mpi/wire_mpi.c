@@ -2,6 +2,7 @@
  * each producer (no MPI calls here: see wire_mpi.h). */
 #include <string.h>
 
+#include "transport.h"
 #include "wire_mpi.h"
 
 size_t alog_mpi_rec_bytes(const alog_config *cfg)
@@ -25,7 +26,7 @@ int alog_mpi_end_of(int produce_status)
     }
 }
 
-long alog_mpi_source_data(alog_mpi_source *s, alog_reclist *l, uint32_t p,
+long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
                           const unsigned char *buf, size_t bytes, size_t rb,
                           int64_t now)
 {
@@ -39,12 +40,12 @@ long alog_mpi_source_data(alog_mpi_source *s, alog_reclist *l, uint32_t p,
         memcpy(&seq, w, 8);
         memcpy(&sched, w + 8, 8);
         memcpy(&prod, w + 16, 8);
-        alog_record *r = alog_reclist_push(l);
+        alog_record *r = alog_reclist_push(st->list);
         if (r == NULL)
             return ALOG_ENOMEM; /* push hands out a zeroed slot */
         r->sched_ns = sched - s->offset_ns;
         r->produce_ns = prod - s->offset_ns;
-        r->collect_ns = now;
+        r->collect_ns = alog_store_work(st, now);
         r->clock_ms = r->produce_ns / 1000000;
         r->seq = seq;
         r->producer = p;

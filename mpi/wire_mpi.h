@@ -19,6 +19,7 @@
 #define ALOG_WIRE_MPI_H
 
 #include "alog.h"
+#include "transport.h"
 
 enum { ALOG_MPI_TAG_DATA = 1, ALOG_MPI_TAG_FINAL = 2, ALOG_MPI_TAG_CTRL = 3,
        ALOG_MPI_TAG_SETUP = 4 };
@@ -58,10 +59,10 @@ typedef struct alog_mpi_source {
     int finished;        /* its final message arrived */
 } alog_mpi_source;
 
-/* Store the records of one TAG_DATA message of producer p into l, shifted
- * onto our clock, collected at now.  A trailing partial record counts as
+/* Store the records of one TAG_DATA message of producer p into st's list
+ * (after st's work per record), shifted onto our clock, collected at now.  A trailing partial record counts as
  * malformed.  Returns the records stored (>= 0) or ALOG_ENOMEM. */
-long alog_mpi_source_data(alog_mpi_source *s, alog_reclist *l, uint32_t p,
+long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
                           const unsigned char *buf, size_t bytes, size_t rb,
                           int64_t now);
 /* Take a TAG_FINAL message: the producer is finished.  One of the wrong

@@ -63,6 +63,7 @@ enum { MODE_NONE, MODE_THREAD };
 typedef struct producer {
     /* Set by open(), read-only for the thread. */
     _Alignas(LINE) alog_reclist *list; /* its list in the result */
+    alog_store store;                  /* list and --collect-work: none */
     alog_ring *ring;                   /* thread mode */
     int64_t interval_ns;               /* 0: unthrottled */
     uint64_t count;                    /* records to make, 0: by time */
@@ -130,7 +131,7 @@ static int emit_list(void *self, const alog_record *r)
     if (!slot)
         return ALOG_ENOMEM;
     *slot = *r;
-    slot->collect_ns = r->produce_ns;
+    slot->collect_ns = alog_store_work(&p->store, r->produce_ns);
     return 0;
 }
 
@@ -246,7 +247,7 @@ static int drain_one(omp_run *run, producer *p, size_t *moved)
                     return ALOG_ENOMEM;
                 }
                 *s = first[j];
-                s->collect_ns = now;
+                s->collect_ns = alog_store_work(&p->store, now);
             }
         }
         alog_ring_release(p->ring, n);
@@ -439,6 +440,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     for (unsigned i = 0; i < n && rc == 0; i++) {
         producer *p = &run->p[i];
         p->list = alog_result_list(res, i);
+        p->store = (alog_store){.list = p->list, .work = cfg->collect_work};
         p->interval_ns = alog_config_interval_ns(cfg, i);
         p->count = cfg->count;
         p->fail_after = i == n - 1 ? cfg->fail_after : -1;

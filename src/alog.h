@@ -363,7 +363,8 @@ typedef struct alog_config {
     int format;             /* ALOG_FMT_* */
     int show;               /* ALOG_SHOW_*: records + timeline or report only */
     const char *output;     /* report file, NULL: stdout */
-    uint64_t work;          /* trial-division steps per record */
+    uint64_t work;          /* trial-division steps per record, producer side */
+    uint64_t collect_work;  /* the same, where the model stores a record */
     int collect;            /* ALOG_COLLECT_* */
     unsigned batch;         /* mpi: records per message (1: unbatched) */
     double flush_ms;        /* mpi: batch flush deadline */

@@ -135,7 +135,16 @@ static const opt options[] = {
      .def = "0"},
     {.name = "work", .arg = "N", .models = M_ALL, .jobs = J_LOG,
      .kind = K_U64, .off = F(work), .ulo = 0, .uhi = UINT64_C(1000000000000),
-     .group = G_RUN, .help = "trial-division steps of CPU work per record",
+     .group = G_RUN,
+     .help = "trial-division steps of CPU work per record, done by the "
+             "producer before it stamps the record",
+     .def = "0"},
+    {.name = "collect-work", .arg = "N", .models = M_RUN, .jobs = J_LOG,
+     .kind = K_U64, .off = F(collect_work), .ulo = 0,
+     .uhi = UINT64_C(1000000000000), .group = G_RUN,
+     .help = "trial-division steps of CPU work per record where it is "
+             "stored (the epoll loop, each reader thread, the collector "
+             "thread, each OpenMP thread keeping its own list, rank 0)",
      .def = "0"},
     {.name = "fail-after", .arg = "K", .models = M_ALL, .jobs = J_LOG,
      .kind = K_I64, .off = F(fail_after), .ulo = 0, .uhi = INT64_MAX,

@@ -125,6 +125,9 @@ static int run_describe(alog_result *res, const alog_transport *t,
     /* Keys of one transport only are added by its open(). */
     int rc = alog_report_header_std(res, cfg, model, "CLOCK_MONOTONIC");
     if (rc == 0)
+        rc = alog_result_header(res, "collect_work", "%llu",
+                                (unsigned long long)cfg->collect_work);
+    if (rc == 0)
         rc = alog_result_header(res, "transport", "%s", t->name);
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {

@@ -59,6 +59,28 @@ extern const alog_transport *const alog_transports[];
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, FILE *out);
 
+/* Where a collector stores a record: its list, and the CPU work each
+ * record costs there (--collect-work).  With work, collect_ns is stamped
+ * after the work, when the record is really stored. */
+typedef struct alog_store {
+    alog_reclist *list;
+    uint64_t work; /* alog_work steps per record */
+    uint64_t sink; /* their results: the work is not elided */
+} alog_store;
+
+/* An alog_emit_fn for decoders: arg is an alog_store. */
+int alog_store_emit(void *arg, const alog_record *r, const char *text,
+                    size_t len);
+/* Do s's work for one record; returns the time it is stored at: now
+ * without work, else the clock after the work. */
+static inline int64_t alog_store_work(alog_store *s, int64_t now)
+{
+    if (s->work == 0)
+        return now;
+    s->sink += alog_work(s->work);
+    return alog_now_ns();
+}
+
 /* Header keys of the pipe transports (readers=, wire=); 0 or ENOMEM. */
 int alog_pipes_describe(alog_result *res, const alog_config *cfg,
                         const char *readers);

@@ -26,7 +26,7 @@
 
 typedef struct epoll_pipe {
     alog_decoder dec;
-    alog_reclist *list;
+    alog_store store; /* its list and the collector-side work */
     int fd;        /* -1 once at end-of-file */
 } epoll_pipe;
 
@@ -81,7 +81,8 @@ static int epoll_open(void **ctx, const alog_config *cfg,
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
         alog_decoder_init(&x->p[i].dec, cfg->wire, cfg->n_exec > 0, i);
-        x->p[i].list = alog_result_list(res, i);
+        x->p[i].store = (alog_store){.list = alog_result_list(res, i),
+                                     .work = cfg->collect_work};
     }
     int rc = alog_pipes_open(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK);
     if (rc != 0) {
@@ -107,8 +108,8 @@ static int epoll_open(void **ctx, const alog_config *cfg,
 /* End of one pipe: parse the tail, stop watching it. */
 static int pipe_eof(epoll_ctx *x, epoll_pipe *p, unsigned i)
 {
-    int rc = alog_decoder_finish(&p->dec, alog_now_ns(), alog_pipes_store,
-                                 p->list);
+    int rc = alog_decoder_finish(&p->dec, alog_now_ns(), alog_store_emit,
+                                 &p->store);
     epoll_ctl(x->ep, EPOLL_CTL_DEL, p->fd, NULL);
     close(p->fd);
     p->fd = -1;
@@ -130,7 +131,7 @@ static int pipe_read(epoll_ctx *x, epoll_pipe *p, uint64_t *got)
         if (r > 0) {
             uint64_t before = p->dec.lines;
             int rc = alog_decoder_commit(&p->dec, (size_t)r, alog_now_ns(),
-                                         alog_pipes_store, p->list);
+                                         alog_store_emit, &p->store);
             *got += p->dec.lines - before;
             return rc;
         }

@@ -35,7 +35,7 @@ typedef struct reader {
     int started;
     int fd;
     alog_decoder dec;
-    alog_reclist *list;
+    alog_store store; /* its list and the collector-side work */
     _Atomic uint64_t records; /* for progress, read by the main thread */
     int rc;                   /* the reader's error, read after join */
 } reader;
@@ -85,7 +85,7 @@ static void *reader_main(void *arg)
         if (n > 0) {
             full = (size_t)n == avail;
             int rc = alog_decoder_commit(&r->dec, (size_t)n, alog_now_ns(),
-                                         alog_pipes_store, r->list);
+                                         alog_store_emit, &r->store);
             atomic_store_explicit(&r->records, r->dec.lines,
                                   memory_order_relaxed);
             if (rc != 0) {
@@ -101,8 +101,8 @@ static void *reader_main(void *arg)
             continue;
         }
         /* End-of-file, or a read error that ends this pipe alike. */
-        r->rc = alog_decoder_finish(&r->dec, alog_now_ns(), alog_pipes_store,
-                                    r->list);
+        r->rc = alog_decoder_finish(&r->dec, alog_now_ns(), alog_store_emit,
+                                    &r->store);
         atomic_store_explicit(&r->records, r->dec.lines,
                               memory_order_relaxed);
         break;
@@ -173,7 +173,8 @@ static int threads_open(void **ctx, const alog_config *cfg,
         reader *r = &x->r[i];
         r->x = x;
         r->fd = x->pipes.child[i].fd;
-        r->list = alog_result_list(res, i);
+        r->store = (alog_store){.list = alog_result_list(res, i),
+                                .work = cfg->collect_work};
         alog_decoder_init(&r->dec, cfg->wire, cfg->n_exec > 0, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {

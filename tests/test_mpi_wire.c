@@ -47,7 +47,8 @@ static void test_data_round_trip(void **state)
     alog_mpi_source s = {.offset_ns = 500, .fail_after = -1};
     alog_reclist *l = alog_reclist_new();
     assert_non_null(l);
-    assert_int_equal(alog_mpi_source_data(&s, l, 4, buf, sizeof buf, 32, 99),
+    alog_store st = {.list = l};
+    assert_int_equal(alog_mpi_source_data(&s, &st, 4, buf, sizeof buf, 32, 99),
                      3);
     assert_int_equal(s.received, 3);
     assert_int_equal(s.malformed, 0);
@@ -76,9 +77,32 @@ static void test_data_partial(void **state)
     alog_mpi_rec_put(buf, &r);
     alog_mpi_source s = {.fail_after = -1};
     alog_reclist *l = alog_reclist_new();
-    assert_int_equal(alog_mpi_source_data(&s, l, 0, buf, sizeof buf, 24, 5), 1);
+    alog_store st = {.list = l};
+    assert_int_equal(alog_mpi_source_data(&s, &st, 0, buf, sizeof buf, 24, 5), 1);
     assert_int_equal(s.malformed, 1);
     assert_int_equal(alog_reclist_len(l), 1);
+    alog_reclist_free(l);
+}
+
+/* --collect-work: each record costs its work where it is stored, and is
+ * stamped stored after it. */
+static void test_data_collect_work(void **state)
+{
+    (void)state;
+    unsigned char buf[2 * 24];
+    for (unsigned i = 0; i < 2; i++) {
+        alog_record r = rec(i, 10, 20);
+        alog_mpi_rec_put(buf + 24 * i, &r);
+    }
+    alog_mpi_source s = {.fail_after = -1};
+    alog_reclist *l = alog_reclist_new();
+    alog_store st = {.list = l, .work = 1000};
+    int64_t before = alog_now_ns();
+    assert_int_equal(alog_mpi_source_data(&s, &st, 0, buf, sizeof buf, 24, 1),
+                     2);
+    assert_int_equal(st.sink, 2 * alog_work(1000));
+    for (unsigned i = 0; i < 2; i++)
+        assert_true(alog_reclist_at(l, i)->collect_ns >= before);
     alog_reclist_free(l);
 }
 
@@ -181,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_rec_bytes),
         cmocka_unit_test(test_data_round_trip),
         cmocka_unit_test(test_data_partial),
+        cmocka_unit_test(test_data_collect_work),
         cmocka_unit_test(test_final_and_status),
         cmocka_unit_test(test_final_malformed),
         cmocka_unit_test(test_end_of),
