@@ -12,7 +12,6 @@
  */
 #include "primes_mpi.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -200,7 +199,8 @@ static void run_dynamic(const alog_primes_job *job, mrun *m,
     CHECK(m->comm, MPI_Win_free(&win));
 }
 
-int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
+int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
+                        const alog_diag *d)
 {
     mrun m;
     memset(&m, 0, sizeof m);
@@ -223,7 +223,7 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
     if (m.rank == 0)
         all = calloc(job.parts, sizeof *all);
     if (mine == NULL || m.sends == NULL || (m.rank == 0 && all == NULL)) {
-        fprintf(stderr, "alog-mpi: rank %d: out of memory\n", m.rank);
+        alog_say(d, "rank %d: %s", m.rank, alog_strerror(ALOG_ENOMEM));
         MPI_Abort(m.comm, 1);
     }
 
@@ -255,8 +255,9 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
                                  &req));
     quiet_wait(m.comm, &req);
     while (m.notices < total[0] - m.found_here) {
-        uint64_t d;
-        CHECK(m.comm, MPI_Recv(&d, 1, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_FOUND,
+        uint64_t divisor;
+        CHECK(m.comm, MPI_Recv(&divisor, 1, MPI_UINT64_T, MPI_ANY_SOURCE,
+                               TAG_FOUND,
                                m.comm, MPI_STATUS_IGNORE));
         m.notices++;
     }
@@ -270,7 +271,7 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
         displs = calloc((size_t)m.size, sizeof *displs);
         got = calloc(job.parts + 1, sizeof *got);
         if (counts == NULL || displs == NULL || got == NULL) {
-            fprintf(stderr, "alog-mpi: rank 0: out of memory\n");
+            alog_say(d, "rank 0: %s", alog_strerror(ALOG_ENOMEM));
             MPI_Abort(m.comm, 1);
         }
         for (int r = 0, off = 0; r < m.size; r++) {
@@ -316,40 +317,4 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
     free(m.sends);
     MPI_Comm_free(&m.comm);
     return rc;
-}
-
-int alog_primes_mpi_program(const alog_config *cfg, MPI_Comm comm)
-{
-    int rank = 0;
-    char err[512];
-    CHECK(comm, MPI_Comm_rank(comm, &rank));
-    /* every rank sees the same cfg and environment: the same verdict */
-    if (alog_primes_check(cfg, err, sizeof err) != ALOG_OK) {
-        if (rank == 0)
-            fprintf(stderr, "%s\n", err);
-        return alog_exit_status(ALOG_EINVAL);
-    }
-    alog_output out = {0};
-    int rc = ALOG_OK;
-    if (rank == 0) {
-        rc = alog_output_open(&out, cfg->output);
-        if (rc != ALOG_OK)
-            fprintf(stderr, "%s: cannot write '%s': %s\n",
-                    program_invocation_short_name,
-                    cfg->output ? cfg->output : "stdout", alog_strerror(rc));
-    }
-    CHECK(comm, MPI_Bcast(&rc, 1, MPI_INT, 0, comm));
-    if (rc != ALOG_OK)
-        return alog_exit_status(rc);
-    rc = alog_run_primes_mpi(cfg, comm, rank == 0 ? out.f : NULL);
-    if (rank == 0) {
-        int wrote = rc == ALOG_OK || rc == ALOG_EINTR;
-        int crc = alog_output_close(&out, wrote);
-        if (wrote && crc != ALOG_OK)
-            rc = crc;
-        if (rc != ALOG_OK && rc != ALOG_EINTR)
-            fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-                    alog_strerror(rc));
-    }
-    return alog_exit_status(rc);
 }

@@ -7,7 +7,7 @@
  * every thread within ALOG_PRIMES_POLL candidates once a divisor is found;
  * the kernel polls it (and the signal flag) itself.
  */
-#include "primes.h"
+#include "primes_omp.h"
 
 #include <omp.h>
 #include <sched.h>
@@ -116,15 +116,18 @@ static void run_dynamic(const alog_primes_job *job, alog_primes_part *parts,
     handoff_end(&h);
 }
 
-int alog_run_primes_omp(const alog_config *cfg, FILE *out)
+int alog_run_primes_omp(const alog_config *cfg, FILE *out,
+                        const alog_diag *d)
 {
     alog_primes_job job;
     int max = omp_get_max_threads();
     if (alog_primes_job_init(&job, cfg, max > 0 ? (unsigned)max : 1) != 0)
         return ALOG_EINVAL;
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
-    if (parts == NULL)
+    if (parts == NULL) {
+        alog_say(d, "primes: %s", alog_strerror(ALOG_ENOMEM));
         return ALOG_ENOMEM;
+    }
     for (unsigned k = 0; k < job.parts; k++)
         alog_primes_part_init(&parts[k], (int)k);
     alog_primes_result res;

@@ -65,7 +65,11 @@ typedef struct alog_pipes {
 
 /* Start the producers of cfg (or its --exec commands), one per producer
  * of res, with a common schedule start; sets each producer's "where".
- * On failure nothing is left running and a message is on stderr. */
+ * On failure nothing is left running and d has said why. */
+int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                     int flags, const alog_diag *d);
+/* The same, saying it as "alog-async" on stderr: for the transports
+ * until they get the program's diag (then this one goes). */
 int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
                     int flags);
 /* Call on every collector wake-up.  Once *stop is set: SIGTERM to every

@@ -782,26 +782,34 @@ static const char *program_name(int model)
     }
 }
 
-int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+int alog_options_verdict(int verdict, int model, const char *name,
+                         const char *argv0, const char *err, int say)
 {
-    char err[512];
-    int status;
-    switch (alog_options_parse(cfg, model, argc, argv, err, sizeof err)) {
+    switch (verdict) {
     case ALOG_PARSE_OK:
         return -1;
     case ALOG_PARSE_HELP:
-        alog_options_usage(stdout, model, argc > 0 ? argv[0] : NULL);
-        status = 0;
-        break;
+        if (say)
+            alog_options_usage(stdout, model, argv0);
+        return 0;
     case ALOG_PARSE_VERSION:
-        printf("%s %s\n", program_name(model), ALOG_VERSION);
-        status = 0;
-        break;
+        if (say)
+            printf("%s %s\n", name, ALOG_VERSION);
+        return 0;
     default:
-        fprintf(stderr, "%s\n", err);
-        status = 2;
-        break;
+        if (say)
+            fprintf(stderr, "%s\n", err);
+        return 2;
     }
-    alog_config_free(cfg);
+}
+
+int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+{
+    char err[512];
+    int verdict = alog_options_parse(cfg, model, argc, argv, err, sizeof err);
+    int status = alog_options_verdict(verdict, model, program_name(model),
+                                      argc > 0 ? argv[0] : NULL, err, 1);
+    if (status >= 0)
+        alog_config_free(cfg);
     return status;
 }

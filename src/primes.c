@@ -375,9 +375,9 @@ static int kernel_from_env(int *kernel, const char **bad)
     return 0;
 }
 
-int alog_primes_check(const alog_config *cfg, char *err, size_t errlen)
+int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
+                      size_t errlen)
 {
-    const char *prog = program_invocation_short_name;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (cfg->range_hi != 0 && cfg->range_lo > cfg->range_hi) {

@@ -101,8 +101,10 @@ int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
 
 /* Bad input a parser cannot see: A > B, an explicit P larger than the
  * work, P < 1, a bad ALOG_PRIMES_KERNEL.  0, or ALOG_EINVAL with the one
- * line "<prog>: <option> '<value>': <reason> (see --help)" in err. */
-int alog_primes_check(const alog_config *cfg, char *err, size_t errlen);
+ * line "<prog>: <option> '<value>': <reason> (see --help)" in err (prog:
+ * the name the program frame gives; the library has none). */
+int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
+                      size_t errlen);
 
 /* Static part k: [*a, *b]; 0 when empty.  Dynamic chunk c (< chunks). */
 int alog_primes_part_range(const alog_primes_job *job, unsigned k,
@@ -191,19 +193,10 @@ int alog_primes_outcome(const alog_primes_result *res);
 /* The async program's primes job: P interleaved tasks on this thread
  * (cfg->processes == 0, default P = 4) or P child processes (default P =
  * the cores).  Serial baseline first unless cfg->no_baseline.  Writes the
- * report to out; returns 0, ALOG_EINTR, ALOG_EIO, ALOG_ESYS or
- * ALOG_ESHORT (a child process failed). */
-int alog_run_primes_async(const alog_config *cfg, FILE *out);
-
-/* The OpenMP program's primes job: P threads (default: OMP_NUM_THREADS or
- * the cores).  Returns as alog_run_primes_async. */
-int alog_run_primes_omp(const alog_config *cfg, FILE *out);
-
-/* What a program's main does for its primes job when the output is not
- * open yet: check (print the one-line error), open cfg->output, run,
- * close it (kept only for a report), print a failure.  Returns the exit
- * status (alog_exit_status). */
-int alog_primes_program(const alog_config *cfg,
-                        int (*run)(const alog_config *cfg, FILE *out));
+ * report to out; returns 0, ALOG_EINTR, ALOG_EIO, or ALOG_ESYS,
+ * ALOG_ENOMEM (no report; said through d) or ALOG_ESHORT (a child process
+ * failed; the report shows which). */
+int alog_run_primes_async(const alog_config *cfg, FILE *out,
+                          const alog_diag *d);
 
 #endif

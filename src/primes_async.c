@@ -275,15 +275,18 @@ out:
 
 /* ---- the run --------------------------------------------------------------- */
 
-int alog_run_primes_async(const alog_config *cfg, FILE *out)
+int alog_run_primes_async(const alog_config *cfg, FILE *out,
+                          const alog_diag *d)
 {
     alog_primes_job job;
     unsigned def = cfg->processes ? online_cores() : 4;
     if (alog_primes_job_init(&job, cfg, def) != 0)
         return ALOG_EINVAL;
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
-    if (parts == NULL)
+    if (parts == NULL) {
+        alog_say(d, "primes: %s", alog_strerror(ALOG_ENOMEM));
         return ALOG_ENOMEM;
+    }
     alog_primes_result res;
     alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
                             "CLOCK_MONOTONIC", &job, parts);
@@ -298,6 +301,7 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out)
 
     int rc = alog_signals_install();
     if (rc != ALOG_OK) {
+        alog_say(d, "primes: signal handlers: %s", strerror(errno));
         free(parts);
         return rc;
     }
@@ -313,6 +317,8 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out)
     }
     res.interrupted = alog_signal_caught() != 0;
     if (rc == ALOG_ENOMEM || rc == ALOG_ESYS) { /* nothing worth a report */
+        alog_say(d, "primes: %s", rc == ALOG_ESYS ? strerror(errno)
+                                                  : alog_strerror(rc));
         free(parts);
         return rc;
     }
@@ -323,33 +329,4 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out)
     if (wrc != ALOG_OK)
         return wrc;
     return alog_primes_outcome(&res);
-}
-
-int alog_primes_program(const alog_config *cfg,
-                        int (*run)(const alog_config *cfg, FILE *out))
-{
-    const char *prog = program_invocation_short_name;
-    char err[512];
-    int rc = alog_primes_check(cfg, err, sizeof err);
-    if (rc != ALOG_OK) {
-        fprintf(stderr, "%s\n", err);
-        return alog_exit_status(rc);
-    }
-    alog_output out;
-    rc = alog_output_open(&out, cfg->output);
-    if (rc != ALOG_OK) {
-        fprintf(stderr, "%s: --output '%s': %s\n", prog,
-                cfg->output ? cfg->output : "-",
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-        return alog_exit_status(rc);
-    }
-    rc = run(cfg, out.f);
-    int wrote = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
-    int crc = alog_output_close(&out, wrote);
-    if (wrote && crc != ALOG_OK)
-        rc = crc;
-    if (rc != ALOG_OK && rc != ALOG_EINTR)
-        fprintf(stderr, "%s: primes: %s\n", prog,
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-    return alog_exit_status(rc);
 }

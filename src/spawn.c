@@ -335,6 +335,16 @@ static int spawn_producer(alog_child *c, const char *path,
 int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
                     int flags)
 {
+    /* Until the transports pass the program's diag down (see header). */
+    static const alog_diag async_diag = {.prog = "alog-async"};
+    alog_diag d = async_diag;
+    d.f = stderr;
+    return alog_pipes_start(p, cfg, res, flags, &d);
+}
+
+int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                     int flags, const alog_diag *d)
+{
     char path[4096];
     memset(p, 0, sizeof *p);
     p->n = alog_result_producers(res);
@@ -343,14 +353,12 @@ int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
         return ALOG_EINVAL;
     if (!p->foreign) {
         if (alog_producer_path(path, sizeof path) != 0) {
-            fprintf(stderr, "alog-async: cannot find alog-producer: %s\n",
-                    strerror(errno));
+            alog_say(d, "cannot find alog-producer: %s", strerror(errno));
             return ALOG_ESYS;
         }
         if (access(path, X_OK) != 0) {
-            fprintf(stderr,
-                    "alog-async: cannot run '%s': %s (set ALOG_PRODUCER)\n",
-                    path, strerror(errno));
+            alog_say(d, "cannot run '%s': %s (set ALOG_PRODUCER)", path,
+                     strerror(errno));
             return ALOG_ESYS;
         }
     }
@@ -377,8 +385,8 @@ int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
                                 flags);
         if (rc != 0) {
             int e = errno;
-            fprintf(stderr, "alog-async: cannot start producer %u (%s): %s\n",
-                    i, p->foreign ? cfg->exec[i] : path, strerror(e));
+            alog_say(d, "cannot start producer %u (%s): %s", i,
+                     p->foreign ? cfg->exec[i] : path, strerror(e));
             for (unsigned j = 0; j < i; j++) {
                 close(p->child[j].fd);
                 p->child[j].fd = -1;
