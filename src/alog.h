@@ -366,6 +366,7 @@ typedef struct alog_config {
     uint64_t range_lo, range_hi; /* primes: --range A:B, hi 0 = unset */
     unsigned parts;         /* primes: P, 0 = model default */
     int schedule;           /* primes: ALOG_SCHED_* */
+    int kernel;             /* primes: --kernel, -1: $ALOG_PRIMES_KERNEL */
     int processes;          /* primes async: parts in child processes */
     int no_baseline;        /* primes: skip the serial baseline */
     int producer_id;        /* alog-producer: this producer's index */

@@ -7,7 +7,7 @@
  * numbers to count), split into P parts by alog_split (static) or handed
  * out in chunks (dynamic).  Nothing here allocates except the report.
  *
- * Kernels (ALOG_PRIMES_KERNEL=wheel|odd|div, default wheel):
+ * Kernels (--kernel, else ALOG_PRIMES_KERNEL=wheel|odd|div, default wheel):
  *   wheel  2, 3, 5, then the divisors prime to 30 (8 in every 30);
  *   odd    2, then every odd divisor (the original's algorithm);
  *   div    the odd divisors, each tested with the `%` instruction.
@@ -46,6 +46,13 @@ const char *alog_kernel_name(int kernel);
 int alog_kernel_parse(const char *s, int *kernel);
 /* "avx512" when wheel/odd use the 8-lane test on this CPU, else "none". */
 const char *alog_trial_simd(int kernel);
+
+/* 1 when *stop (may be NULL) or the signal flag is set. */
+static inline int alog_primes_should_stop(const atomic_int *stop)
+{
+    return (stop != NULL && atomic_load_explicit(stop, memory_order_relaxed)) ||
+           atomic_load_explicit(alog_stop_flag(), memory_order_relaxed);
+}
 
 /* Candidates tested between two polls of the stop flag. */
 #define ALOG_PRIMES_POLL 4096u
@@ -93,8 +100,8 @@ typedef struct alog_primes_job {
 } alog_primes_job;
 
 /* The job of cfg with P = cfg->parts, or `default_parts` when that is 0
- * (then clamped to the size of the work, at least 1).  The kernel comes
- * from ALOG_PRIMES_KERNEL.  Run alog_primes_check first: this one does not
+ * (then clamped to the size of the work, at least 1).  The kernel is
+ * cfg->kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run alog_primes_check first: this one does not
  * report errors (ALOG_EINVAL for what check refuses). */
 int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
                          unsigned default_parts);
