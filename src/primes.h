@@ -152,8 +152,6 @@ double alog_primes_serial(const alog_primes_job *job,
 
 /* ---- the report ----------------------------------------------------------- */
 
-#define ALOG_PRIMES_EXTRA 8
-
 typedef struct alog_primes_result {
     const char *model;         /* "async", "processes", "omp", "mpi" */
     const char *clock;         /* "CLOCK_MONOTONIC" or "MPI_Wtime" */
@@ -164,19 +162,21 @@ typedef struct alog_primes_result {
     double model_s;            /* the model's wall time for all P parts */
     alog_primes_part *parts;   /* [job.parts] */
     int interrupted;           /* a signal stopped the run */
-    /* model-specific header keys (e.g. "threads", "ranks") */
-    const char *extra_key[ALOG_PRIMES_EXTRA];
-    char extra_val[ALOG_PRIMES_EXTRA][64];
-    unsigned n_extra;
+    /* the model's header keys (e.g. "threads", "ranks"), written after the
+     * common and the job's keys; owned, see alog_primes_result_free */
+    alog_result *model_keys;
 } alog_primes_result;
 
-/* Zero res and set the model, clock and job; parts must hold job->parts. */
-void alog_primes_result_init(alog_primes_result *res, const char *model,
-                             const char *clock, const alog_primes_job *job,
-                             alog_primes_part *parts);
-/* Add a header key (key is not copied: a literal). */
-void alog_primes_result_extra(alog_primes_result *res, const char *key,
-                              const char *fmt, ...)
+/* Zero res and set the model, clock and job; parts must hold job->parts.
+ * 0 or ALOG_ENOMEM (then res needs no free). */
+int alog_primes_result_init(alog_primes_result *res, const char *model,
+                            const char *clock, const alog_primes_job *job,
+                            alog_primes_part *parts);
+/* Free what init allocated (not the parts). */
+void alog_primes_result_free(alog_primes_result *res);
+/* Add a model header key; 0 or ALOG_ENOMEM. */
+int alog_primes_result_extra(alog_primes_result *res, const char *key,
+                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The answer, the same in every model: "prime", "composite", "neither"
@@ -187,8 +187,11 @@ const char *alog_primes_answer(const alog_primes_result *res, char *buf,
 /* The smallest divisor any part found (0 none) and its part (-1 none). */
 uint64_t alog_primes_divisor(const alog_primes_result *res, int *part);
 
-/* Header ('# key=value'), then the parts, then the result row, in
- * table, CSV or JSON (ALOG_FMT_*).  Flushes; 0 or ALOG_EIO. */
+/* Header ('# key=value': the common keys of every job, then number or
+ * range, parts, schedule, chunk, kernel, simd, baseline, then the model's
+ * keys), then the parts, then the result row, in table, CSV or JSON
+ * (ALOG_FMT_*), by the writers of the log report.  Flushes; 0, ALOG_EIO
+ * or ALOG_ENOMEM. */
 int alog_primes_report_write(FILE *out, int format,
                              const alog_primes_result *res);
 

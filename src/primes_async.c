@@ -275,41 +275,43 @@ out:
 
 /* ---- the run --------------------------------------------------------------- */
 
+/* Say a failure that leaves no report; returns rc. */
+static int failed(const alog_diag *d, int rc)
+{
+    alog_say(d, "primes: %s", rc == ALOG_ESYS ? strerror(errno)
+                                              : alog_strerror(rc));
+    return rc;
+}
+
 int alog_run_primes_async(const alog_config *cfg, FILE *out,
                           const alog_diag *d)
 {
     alog_primes_job job;
     unsigned def = cfg->processes ? online_cores() : 4;
     if (alog_primes_job_init(&job, cfg, def) != 0)
-        return ALOG_EINVAL;
+        return ALOG_EINVAL; /* alog_primes_check said why */
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
-    if (parts == NULL) {
-        alog_say(d, "primes: %s", alog_strerror(ALOG_ENOMEM));
-        return ALOG_ENOMEM;
-    }
     alog_primes_result res;
-    alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
-                            "CLOCK_MONOTONIC", &job, parts);
+    if (parts == NULL ||
+        alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
+                                "CLOCK_MONOTONIC", &job, parts) != ALOG_OK) {
+        free(parts);
+        return failed(d, ALOG_ENOMEM);
+    }
     for (unsigned k = 0; k < job.parts; k++)
         alog_primes_part_init(&parts[k], (int)k);
-    if (cfg->processes) {
-        alog_primes_result_extra(&res, "processes", "%u", job.parts);
-    } else {
-        alog_primes_result_extra(&res, "tasks", "%u", job.parts);
-        alog_primes_result_extra(&res, "threads", "1");
-    }
-
-    int rc = alog_signals_install();
-    if (rc != ALOG_OK) {
-        alog_say(d, "primes: signal handlers: %s", strerror(errno));
-        free(parts);
-        return rc;
-    }
-    if (!cfg->no_baseline) {
+    int rc = cfg->processes
+                 ? alog_primes_result_extra(&res, "processes", "%u", job.parts)
+                 : alog_primes_result_extra(&res, "tasks", "%u", job.parts);
+    if (rc == ALOG_OK && !cfg->processes)
+        rc = alog_primes_result_extra(&res, "threads", "1");
+    if (rc == ALOG_OK)
+        rc = alog_signals_install();
+    if (rc == ALOG_OK && !cfg->no_baseline) {
         res.baseline = 1;
         res.serial_s = alog_primes_serial(&job, &res.serial);
     }
-    if (!signalled()) {
+    if (rc == ALOG_OK && !signalled()) {
         int64_t t0 = alog_now_ns();
         rc = cfg->processes ? run_processes(&job, parts)
                             : run_interleaved(&job, parts);
@@ -317,16 +319,14 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out,
     }
     res.interrupted = alog_signal_caught() != 0;
     if (rc == ALOG_ENOMEM || rc == ALOG_ESYS) { /* nothing worth a report */
-        alog_say(d, "primes: %s", rc == ALOG_ESYS ? strerror(errno)
-                                                  : alog_strerror(rc));
-        free(parts);
-        return rc;
+        failed(d, rc);
+    } else {
+        int wrc = alog_primes_report_write(out, cfg->format, &res);
+        rc = rc != ALOG_OK ? rc
+             : wrc != ALOG_OK ? wrc
+                              : alog_primes_outcome(&res);
     }
-    int wrc = alog_primes_report_write(out, cfg->format, &res);
+    alog_primes_result_free(&res);
     free(parts);
-    if (rc != ALOG_OK)
-        return rc;
-    if (wrc != ALOG_OK)
-        return wrc;
-    return alog_primes_outcome(&res);
+    return rc;
 }
