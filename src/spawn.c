@@ -1,4 +1,5 @@
-/* spawn.c - starting child producers on pipes, ending and reaping them.
+/* spawn.c - starting child processes on pipes (spawned programs, or forked
+ * workers of the primes job), ending and reaping them.
  *
  * posix_spawn (vfork-like in glibc) keeps starting cheap however much
  * memory the collector holds, and is safe next to reader threads.  Every
@@ -133,6 +134,36 @@ int alog_spawn_shell(alog_child *c, const char *cmd, int flags)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
     return alog_spawn_argv(c, argv, flags);
+}
+
+int alog_spawn_fork(alog_child *c, unsigned k, alog_child_fn fn, void *arg)
+{
+    int p[2];
+    memset(&c[k], 0, sizeof c[k]);
+    c[k].fd = -1;
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return ALOG_ESYS;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        errno = e;
+        return ALOG_ESYS;
+    }
+    if (pid == 0) {
+        /* Only the parent holds read ends: an end of file then means
+         * exactly that child is done. */
+        for (unsigned j = 0; j < k; j++)
+            if (c[j].fd >= 0)
+                close(c[j].fd);
+        close(p[0]);
+        _exit(fn(arg, k, p[1]));
+    }
+    close(p[1]);
+    c[k].pid = pid;
+    c[k].fd = p[0];
+    return 0;
 }
 
 int alog_child_signal(alog_child *c, int sig)
