@@ -12,7 +12,6 @@
  */
 #include "primes_mpi.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -200,7 +199,83 @@ static void run_dynamic(const alog_primes_job *job, mrun *m,
     CHECK(m->comm, MPI_Win_free(&win));
 }
 
-int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
+/* How many finders, and was anyone interrupted?  Then collect the
+ * notices still owed to this rank: one from every other finder, so that
+ * nothing is left in flight.  Returns the number of ranks interrupted. */
+static int settle(mrun *m)
+{
+    int flags[2] = {m->found_here, signalled()}, total[2];
+    MPI_Request req;
+    CHECK(m->comm, MPI_Iallreduce(flags, total, 2, MPI_INT, MPI_SUM, m->comm,
+                                  &req));
+    quiet_wait(m->comm, &req);
+    while (m->notices < total[0] - m->found_here) {
+        uint64_t divisor;
+        CHECK(m->comm, MPI_Recv(&divisor, 1, MPI_UINT64_T, MPI_ANY_SOURCE,
+                                TAG_FOUND, m->comm, MPI_STATUS_IGNORE));
+        m->notices++;
+    }
+    CHECK(m->comm, MPI_Waitall(m->nsends, m->sends, MPI_STATUSES_IGNORE));
+    return total[1];
+}
+
+/* Rank 0 gathers every part into all[job->parts] (plain bytes: one host
+ * type); static: the parts of rank r in order, dynamic: one per rank. */
+static void gather(const alog_primes_job *job, mrun *m,
+                   const alog_primes_part *mine, int nmine,
+                   alog_primes_part *all, const alog_diag *d)
+{
+    int *counts = NULL, *displs = NULL;
+    alog_primes_part *got = NULL;
+    if (m->rank == 0) {
+        counts = calloc((size_t)m->size, sizeof *counts);
+        displs = calloc((size_t)m->size, sizeof *displs);
+        got = calloc(job->parts + 1, sizeof *got);
+        if (counts == NULL || displs == NULL || got == NULL) {
+            alog_say(d, "rank 0: %s", alog_strerror(ALOG_ENOMEM));
+            MPI_Abort(m->comm, 1);
+        }
+        for (int r = 0, off = 0; r < m->size; r++) {
+            counts[r] = my_parts(job, r, m->size) * (int)sizeof *got;
+            displs[r] = off;
+            off += counts[r];
+        }
+    }
+    CHECK(m->comm, MPI_Gatherv(mine, nmine * (int)sizeof *mine, MPI_BYTE,
+                               got, counts, displs, MPI_BYTE, 0, m->comm));
+    if (m->rank == 0) {
+        for (unsigned k = 0; k < job->parts; k++)
+            alog_primes_part_init(&all[k], (int)k);
+        unsigned n = 0;
+        for (int r = 0; r < m->size; r++)
+            n += (unsigned)my_parts(job, r, m->size);
+        for (unsigned i = 0; i < n; i++)
+            if (got[i].index >= 0 && (unsigned)got[i].index < job->parts)
+                all[got[i].index] = got[i];
+    }
+    free(got);
+    free(displs);
+    free(counts);
+}
+
+/* Rank 0: the model's header keys and the report. */
+static int report(const alog_config *cfg, alog_primes_result *res, int size,
+                  FILE *out)
+{
+    int rc = alog_primes_result_extra(res, "ranks", "%d", size);
+    rc = rc ? rc : alog_primes_result_extra(res, "poll_us", "%d",
+                                            ALOG_PRIMES_MPI_POLL_US);
+    /* serial_s and model_s are MPI_Wtime; each rank's busy_s is measured
+     * by the kernel's library */
+    rc = rc ? rc : alog_primes_result_extra(res, "busy_clock",
+                                            "CLOCK_MONOTONIC");
+    if (rc == ALOG_OK && out != NULL)
+        rc = alog_primes_report_write(out, cfg->format, res);
+    return rc;
+}
+
+int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
+                        const alog_diag *d)
 {
     mrun m;
     memset(&m, 0, sizeof m);
@@ -222,13 +297,12 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
     m.sends = calloc((size_t)m.size, sizeof *m.sends);
     if (m.rank == 0)
         all = calloc(job.parts, sizeof *all);
-    if (mine == NULL || m.sends == NULL || (m.rank == 0 && all == NULL)) {
-        fprintf(stderr, "alog-mpi: rank %d: out of memory\n", m.rank);
+    alog_primes_result res;
+    if (mine == NULL || m.sends == NULL || (m.rank == 0 && all == NULL) ||
+        alog_primes_result_init(&res, "mpi", "MPI_Wtime", &job, all) != 0) {
+        alog_say(d, "rank %d: %s", m.rank, alog_strerror(ALOG_ENOMEM));
         MPI_Abort(m.comm, 1);
     }
-
-    alog_primes_result res;
-    alog_primes_result_init(&res, "mpi", "MPI_Wtime", &job, all);
     if (!cfg->no_baseline) {
         res.baseline = 1;
         if (m.rank == 0) {
@@ -246,110 +320,22 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out)
         run_dynamic(&job, &m, mine);
     else
         run_static(&job, &m, mine);
+    int interrupted = settle(&m);
+    gather(&job, &m, mine, nmine, all, d);
+    res.model_s = MPI_Wtime() - t0;
+    res.interrupted = interrupted > 0;
 
-    /* How many finders, and was anyone interrupted?  Then collect the
-     * notices still owed to this rank: one from every other finder. */
-    int flags[2] = {m.found_here, signalled()}, total[2];
-    MPI_Request req;
-    CHECK(m.comm, MPI_Iallreduce(flags, total, 2, MPI_INT, MPI_SUM, m.comm,
-                                 &req));
-    quiet_wait(m.comm, &req);
-    while (m.notices < total[0] - m.found_here) {
-        uint64_t d;
-        CHECK(m.comm, MPI_Recv(&d, 1, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_FOUND,
-                               m.comm, MPI_STATUS_IGNORE));
-        m.notices++;
-    }
-    CHECK(m.comm, MPI_Waitall(m.nsends, m.sends, MPI_STATUSES_IGNORE));
-
-    /* Rank 0 gathers every part (plain bytes: one host type). */
-    int *counts = NULL, *displs = NULL;
-    alog_primes_part *got = NULL;
+    int rc = interrupted > 0 ? ALOG_EINTR : ALOG_OK;
     if (m.rank == 0) {
-        counts = calloc((size_t)m.size, sizeof *counts);
-        displs = calloc((size_t)m.size, sizeof *displs);
-        got = calloc(job.parts + 1, sizeof *got);
-        if (counts == NULL || displs == NULL || got == NULL) {
-            fprintf(stderr, "alog-mpi: rank 0: out of memory\n");
-            MPI_Abort(m.comm, 1);
-        }
-        for (int r = 0, off = 0; r < m.size; r++) {
-            counts[r] = my_parts(&job, r, m.size) * (int)sizeof *got;
-            displs[r] = off;
-            off += counts[r];
-        }
+        int wrc = report(cfg, &res, m.size, out);
+        if (wrc == ALOG_ENOMEM)
+            alog_say(d, "primes: %s", alog_strerror(wrc));
+        rc = wrc != ALOG_OK ? wrc : rc;
     }
-    CHECK(m.comm, MPI_Gatherv(mine, nmine * (int)sizeof *mine, MPI_BYTE, got,
-                              counts, displs, MPI_BYTE, 0, m.comm));
-    double t1 = MPI_Wtime();
-
-    int rc = total[1] > 0 ? ALOG_EINTR : ALOG_OK;
-    if (m.rank == 0) {
-        for (unsigned k = 0; k < job.parts; k++)
-            alog_primes_part_init(&all[k], (int)k);
-        /* static: the parts of rank r, in order; dynamic: one per rank */
-        unsigned n = 0;
-        for (int r = 0; r < m.size; r++)
-            n += (unsigned)my_parts(&job, r, m.size);
-        for (unsigned i = 0; i < n; i++)
-            if (got[i].index >= 0 && (unsigned)got[i].index < job.parts)
-                all[got[i].index] = got[i];
-        res.model_s = t1 - t0;
-        res.interrupted = total[1] > 0;
-        alog_primes_result_extra(&res, "ranks", "%d", m.size);
-        alog_primes_result_extra(&res, "poll_us", "%d",
-                                 ALOG_PRIMES_MPI_POLL_US);
-        /* serial_s and model_s are MPI_Wtime; each rank's busy_s is
-         * measured by the kernel's library */
-        alog_primes_result_extra(&res, "busy_clock", "CLOCK_MONOTONIC");
-        if (out != NULL) {
-            int wrc = alog_primes_report_write(out, cfg->format, &res);
-            if (wrc != ALOG_OK)
-                rc = wrc;
-        }
-    }
-    free(got);
-    free(displs);
-    free(counts);
+    alog_primes_result_free(&res);
     free(all);
     free(mine);
     free(m.sends);
     MPI_Comm_free(&m.comm);
     return rc;
-}
-
-int alog_primes_mpi_program(const alog_config *cfg, MPI_Comm comm)
-{
-    int rank = 0;
-    char err[512];
-    CHECK(comm, MPI_Comm_rank(comm, &rank));
-    /* every rank sees the same cfg and environment: the same verdict */
-    if (alog_primes_check(cfg, err, sizeof err) != ALOG_OK) {
-        if (rank == 0)
-            fprintf(stderr, "%s\n", err);
-        return alog_exit_status(ALOG_EINVAL);
-    }
-    alog_output out = {0};
-    int rc = ALOG_OK;
-    if (rank == 0) {
-        rc = alog_output_open(&out, cfg->output);
-        if (rc != ALOG_OK)
-            fprintf(stderr, "%s: cannot write '%s': %s\n",
-                    program_invocation_short_name,
-                    cfg->output ? cfg->output : "stdout", alog_strerror(rc));
-    }
-    CHECK(comm, MPI_Bcast(&rc, 1, MPI_INT, 0, comm));
-    if (rc != ALOG_OK)
-        return alog_exit_status(rc);
-    rc = alog_run_primes_mpi(cfg, comm, rank == 0 ? out.f : NULL);
-    if (rank == 0) {
-        int wrote = rc == ALOG_OK || rc == ALOG_EINTR;
-        int crc = alog_output_close(&out, wrote);
-        if (wrote && crc != ALOG_OK)
-            rc = crc;
-        if (rc != ALOG_OK && rc != ALOG_EINTR)
-            fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-                    alog_strerror(rc));
-    }
-    return alog_exit_status(rc);
 }

@@ -16,16 +16,12 @@
  * run with MPI_Wtime and writes the report to out (NULL elsewhere).
  * Returns 0 or ALOG_EINTR on every rank (ALOG_EIO on rank 0 if the report
  * could not be written; ALOG_EINVAL for what alog_primes_check refuses).
- * An MPI error aborts the job (mpi_check.h). */
-int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out);
+ * An MPI error, or memory that runs out (said through d), aborts the job
+ * (mpi_check.h). */
+int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
+                        const alog_diag *d);
 
 /* Longest time between two looks for a "found" message, microseconds. */
 #define ALOG_PRIMES_MPI_POLL_US 100
-
-/* What the program does for `alog-mpi primes`: check (rank 0 prints the
- * one-line error), open the output on rank 0, run, close.  Returns the
- * exit status (alog_exit_status), the same on every rank except for a
- * report that rank 0 could not write. */
-int alog_primes_mpi_program(const alog_config *cfg, MPI_Comm comm);
 
 #endif

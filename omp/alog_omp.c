@@ -1,17 +1,16 @@
-/* alog_omp.c - thin main of the OpenMP model: parse, pick the transport
- * for --collect, run it through the generic collector run, exit. */
-#include <errno.h>
+/* alog_omp.c - thin main of the OpenMP model: its jobs for the program
+ * frame (program.c).  The log job runs the transport for --collect
+ * through the generic collector run; the primes job the parts as the
+ * threads of one team. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "alog.h"
-#include "options_main.h"
 #include "alog_omp.h"
 #include "primes.h"
+#include "primes_omp.h"
+#include "program.h"
 #include "transport.h"
-
-#define PROG "alog-omp"
 
 /* OMP_NUM_THREADS as found at startup when our strict parse rejects it.
  * libgomp reads the variable in its constructor, before main, and prints
@@ -64,9 +63,11 @@ __attribute__((section(".preinit_array"), used)) static void (
     *const take_bad_omp_threads_p)(int, char **, char **) =
     take_bad_omp_threads;
 
-/* Producers when -n is not given: OMP_NUM_THREADS, strictly parsed.
- * 0, or 2 after printing the one-line error. */
-static int threads_from_env(alog_config *cfg)
+/* Producers when -n is not given: OMP_NUM_THREADS, strictly parsed.  A
+ * bad value is reported even with -n, and for either job: it is bad
+ * input.  0, or ALOG_EINVAL with the one-line message in err. */
+static int threads_from_env(alog_config *cfg, const alog_diag *d, char *err,
+                            size_t errlen)
 {
     const char *v = bad_omp_threads ? bad_omp_threads
                                     : getenv("OMP_NUM_THREADS");
@@ -75,61 +76,65 @@ static int threads_from_env(alog_config *cfg)
     unsigned n;
     char why[64];
     if (alog_omp_parse_threads(v, &n, why, sizeof why) != 0) {
-        fprintf(stderr, PROG ": OMP_NUM_THREADS '%s': %s (see --help)\n", v,
-                why);
-        return 2;
+        snprintf(err, errlen, "%s: OMP_NUM_THREADS '%s': %s (see --help)",
+                 d->prog, v, why);
+        return ALOG_EINVAL;
     }
     if (cfg->producers == 0)
         cfg->producers = n;
     return 0;
 }
 
+static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
+                     char *err, size_t errlen)
+{
+    (void)ctx;
+    int rc = threads_from_env(cfg, d, err, errlen);
+    if (rc == 0 && alog_omp_transport_for(cfg->collect) == NULL) {
+        snprintf(err, errlen, "%s: --collect: no such collector", d->prog);
+        rc = ALOG_EINVAL;
+    }
+    return rc;
+}
+
+/* The log job through the generic collector run. */
+static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
+                   void *ctx)
+{
+    (void)ctx;
+    /* run.c installs the signal handlers and says its own errors on d. */
+    alog_run_env env = {.model = "omp", .diag = d};
+    return alog_run_transport(alog_omp_transport_for(cfg->collect), cfg, &env,
+                              out);
+}
+
+static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
+                        char *err, size_t errlen)
+{
+    (void)ctx;
+    int rc = threads_from_env(cfg, d, err, errlen);
+    return rc != 0 ? rc : alog_primes_check(cfg, d->prog, err, errlen);
+}
+
+static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
+                      void *ctx)
+{
+    (void)ctx;
+    return alog_run_primes_omp(cfg, out, d);
+}
+
+static const alog_program_job jobs[] = {
+    {.job = ALOG_JOB_LOG, .check = check_log, .run = run_log},
+    {.job = ALOG_JOB_PRIMES, .check = check_primes, .run = run_primes},
+    {.run = NULL},
+};
+
 int main(int argc, char **argv)
 {
-    alog_config cfg;
-    int quit = alog_options_main(&cfg, ALOG_MODEL_OMP, argc, argv);
-    if (quit >= 0) /* --help, --version or a bad option */
-        return quit;
-    /* A bad OMP_NUM_THREADS is reported even with -n: it is bad input. */
-    if (threads_from_env(&cfg) != 0) {
-        alog_config_free(&cfg);
-        return 2;
-    }
-
-    if (cfg.job == ALOG_JOB_PRIMES) {
-        /* check, output, run, close: the same for every model */
-        int status = alog_primes_program(&cfg, alog_run_primes_omp);
-        alog_config_free(&cfg);
-        return status;
-    }
-
-    const alog_transport *t = alog_omp_transport_for(cfg.collect);
-    if (!t) {
-        fprintf(stderr, PROG ": --collect: no such collector\n");
-        alog_config_free(&cfg);
-        return 2;
-    }
-    alog_output out;
-    int rc = alog_output_open(&out, cfg.output);
-    if (rc != 0) {
-        fprintf(stderr, PROG ": --output '%s': %s\n", cfg.output,
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-        alog_config_free(&cfg);
-        return 1;
-    }
-    /* run.c installs the signal handlers and prints its own errors. */
-    alog_diag diag = {.prog = PROG, .f = stderr};
-    alog_run_env env = {.model = "omp", .diag = &diag};
-    rc = alog_run_transport(t, &cfg, &env, out.f);
-    /* A report exists only for these outcomes; otherwise drop the file. */
-    int written = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
-    int crc = alog_output_close(&out, written);
-    if (written && crc != 0) {
-        fprintf(stderr, PROG ": cannot write the report%s%s: %s\n",
-                cfg.output ? " to " : "", cfg.output ? cfg.output : "",
-                alog_strerror(crc));
-        rc = ALOG_EIO;
-    }
-    alog_config_free(&cfg);
-    return alog_exit_status(rc);
+    const alog_program prog = {
+        .name = "alog-omp",
+        .model = ALOG_MODEL_OMP,
+        .jobs = jobs,
+    };
+    return alog_program_main(&prog, argc, argv);
 }

@@ -7,7 +7,7 @@
  * every thread within ALOG_PRIMES_POLL candidates once a divisor is found;
  * the kernel polls it (and the signal flag) itself.
  */
-#include "primes.h"
+#include "primes_omp.h"
 
 #include <omp.h>
 #include <sched.h>
@@ -116,19 +116,23 @@ static void run_dynamic(const alog_primes_job *job, alog_primes_part *parts,
     handoff_end(&h);
 }
 
-int alog_run_primes_omp(const alog_config *cfg, FILE *out)
+int alog_run_primes_omp(const alog_config *cfg, FILE *out,
+                        const alog_diag *d)
 {
     alog_primes_job job;
     int max = omp_get_max_threads();
     if (alog_primes_job_init(&job, cfg, max > 0 ? (unsigned)max : 1) != 0)
         return ALOG_EINVAL;
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
-    if (parts == NULL)
+    alog_primes_result res;
+    if (parts == NULL || alog_primes_result_init(&res, "omp", "CLOCK_MONOTONIC",
+                                                 &job, parts) != ALOG_OK) {
+        free(parts);
+        alog_say(d, "primes: %s", alog_strerror(ALOG_ENOMEM));
         return ALOG_ENOMEM;
+    }
     for (unsigned k = 0; k < job.parts; k++)
         alog_primes_part_init(&parts[k], (int)k);
-    alog_primes_result res;
-    alog_primes_result_init(&res, "omp", "CLOCK_MONOTONIC", &job, parts);
     alog_signals_install();
 
     if (!cfg->no_baseline) {
@@ -147,10 +151,15 @@ int alog_run_primes_omp(const alog_config *cfg, FILE *out)
         res.model_s = (double)(alog_now_ns() - t0) * 1e-9;
     }
     res.interrupted = alog_signal_caught() != 0;
-    alog_primes_result_extra(&res, "openmp", "%d", _OPENMP);
-    alog_primes_result_extra(&res, "threads_asked", "%u", job.parts);
-    alog_primes_result_extra(&res, "threads_granted", "%d", granted);
-    int wrc = alog_primes_report_write(out, cfg->format, &res);
+    int wrc = alog_primes_result_extra(&res, "openmp", "%d", _OPENMP);
+    wrc = wrc ? wrc : alog_primes_result_extra(&res, "threads_asked", "%u",
+                                               job.parts);
+    wrc = wrc ? wrc : alog_primes_result_extra(&res, "threads_granted", "%d",
+                                               granted);
+    wrc = wrc ? wrc : alog_primes_report_write(out, cfg->format, &res);
+    if (wrc == ALOG_ENOMEM)
+        alog_say(d, "primes: %s", alog_strerror(wrc));
+    alog_primes_result_free(&res);
     free(parts);
     return wrc != ALOG_OK ? wrc : alog_primes_outcome(&res);
 }

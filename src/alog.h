@@ -374,6 +374,7 @@ typedef struct alog_config {
     uint64_t range_lo, range_hi; /* primes: --range A:B, hi 0 = unset */
     unsigned parts;         /* primes: P, 0 = model default */
     int schedule;           /* primes: ALOG_SCHED_* */
+    int kernel;             /* primes: --kernel, -1: $ALOG_PRIMES_KERNEL */
     int processes;          /* primes async: parts in child processes */
     int no_baseline;        /* primes: skip the serial baseline */
     int producer_id;        /* alog-producer: this producer's index */
@@ -425,8 +426,12 @@ void alog_options_usage(FILE *f, int model, const char *prog);
  * Table: the same, aligned for people, times in ms/us.
  */
 
-/* Adds the standard header (version, model, clock, host, cores, producers,
- * ...) to res.  `model` and `clock` are names, e.g. "async", "CLOCK_MONOTONIC". */
+/* The header keys of every job, first and in this order: alog, model,
+ * job, clock, host, cores, pid, started.  0 or ALOG_ENOMEM. */
+int alog_report_header_common(alog_result *res, const char *model,
+                              const char *job, const char *clock);
+/* Adds the log job's header (the common keys, then producers, intervals,
+ * count, duration, payload, work, format) to res.  `model` and `clock` are names, e.g. "async", "CLOCK_MONOTONIC". */
 int alog_report_header_std(alog_result *res, const alog_config *cfg,
                            const char *model, const char *clock);
 /* Writes records by producer and the merged timeline (unless cfg->show

@@ -1,54 +1,45 @@
 /* alog-async - the async I/O model: child producers on pipes, one
- * collector (an epoll loop or a reader thread per pipe).  Thin main: parse,
- * open the output, run, close, exit with alog_exit_status. */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
+ * collector (an epoll loop or a reader thread per pipe); its primes job
+ * interleaves tasks on one thread or runs child processes.  Thin main:
+ * the program frame (program.c) does parse, output, run and exit status. */
 #include "alog.h"
-#include "options_main.h"
 #include "primes.h"
+#include "program.h"
+
+/* The log job: children on pipes, through the generic collector run. */
+static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
+                   void *ctx)
+{
+    (void)ctx;
+    return alog_run_async(cfg, out, d);
+}
+
+static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
+                        char *err, size_t errlen)
+{
+    (void)ctx;
+    return alog_primes_check(cfg, d->prog, err, errlen);
+}
+
+static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
+                      void *ctx)
+{
+    (void)ctx;
+    return alog_run_primes_async(cfg, out, d);
+}
+
+static const alog_program_job jobs[] = {
+    {.job = ALOG_JOB_LOG, .run = run_log},
+    {.job = ALOG_JOB_PRIMES, .check = check_primes, .run = run_primes},
+    {.run = NULL},
+};
 
 int main(int argc, char **argv)
 {
-    alog_config cfg;
-    char err[512];
-    int quit = alog_options_main(&cfg, ALOG_MODEL_ASYNC, argc, argv);
-    if (quit >= 0) /* --help, --version or a bad option */
-        return quit;
-
-    alog_output out;
-    int rc = alog_output_open(&out, cfg.output);
-    if (rc != 0) {
-        fprintf(stderr, "alog-async: --output '%s': %s\n", cfg.output,
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-        alog_config_free(&cfg);
-        return 1;
-    }
-
-    if (cfg.job == ALOG_JOB_PRIMES) {
-        rc = alog_primes_check(&cfg, err, sizeof err);
-        if (rc != ALOG_OK)
-            fprintf(stderr, "%s\n", err);
-        else
-            rc = alog_run_primes_async(&cfg, out.f);
-        if (rc != ALOG_OK && rc != ALOG_EINVAL && rc != ALOG_ESHORT &&
-            rc != ALOG_EINTR)
-            fprintf(stderr, "alog-async: primes: %s\n", alog_strerror(rc));
-    } else {
-        alog_diag diag = {.prog = "alog-async", .f = stderr};
-        rc = alog_run_async(&cfg, out.f, &diag);
-    }
-
-    /* A report exists only for these outcomes; otherwise drop the file. */
-    int written = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
-    int crc = alog_output_close(&out, written);
-    if (written && crc != 0) {
-        fprintf(stderr, "alog-async: cannot write the report%s%s: %s\n",
-                cfg.output ? " to " : "", cfg.output ? cfg.output : "",
-                alog_strerror(crc));
-        rc = ALOG_EIO;
-    }
-    alog_config_free(&cfg);
-    return alog_exit_status(rc);
+    const alog_program prog = {
+        .name = "alog-async",
+        .model = ALOG_MODEL_ASYNC,
+        .jobs = jobs,
+    };
+    return alog_program_main(&prog, argc, argv);
 }

@@ -1,6 +1,7 @@
-/* alog_spawn.h - child producers on pipes: the part the epoll and threads
- * transports share (module-private to src/transport_{epoll,threads}.c,
- * src/run.c and tests/test_run.c; not part of the public API).
+/* alog_spawn.h - child processes on pipes: the part the epoll and threads
+ * transports share, and the forked children of the primes job
+ * (module-private to src/transport_{epoll,threads}.c, src/run.c,
+ * src/primes_async.c and tests/test_run.c; not part of the public API).
  *
  * A child writes records to its stdout, which is the write end of a pipe;
  * the collector keeps the read end.  Children are asked to end with
@@ -37,6 +38,17 @@ enum alog_spawn_flags {
 int alog_spawn_argv(alog_child *c, char *const argv[], int flags);
 /* `/bin/sh -c cmd` the same way. */
 int alog_spawn_shell(alog_child *c, const char *cmd, int flags);
+
+/* What a forked child runs: k its index, fd the write end of its pipe.
+ * The return value is the child's exit status. */
+typedef int (*alog_child_fn)(void *arg, unsigned k, int fd);
+/* Fork child k of c[] (no exec): in the child the read ends of c[0..k)
+ * are closed and fn runs, then _exit(fn's value); in the parent c[k].fd
+ * is the read end of the child's pipe.  The child keeps the parent's
+ * signal handlers and memory (a MAP_SHARED flag stays shared).  Reap it
+ * with alog_child_poll / alog_children_reap like any other.  0, or
+ * ALOG_ESYS with errno set. */
+int alog_spawn_fork(alog_child *c, unsigned k, alog_child_fn fn, void *arg);
 /* Send sig unless already reaped; marks the child as signalled. */
 int alog_child_signal(alog_child *c, int sig);
 /* Reap without blocking: 1 reaped (now or before), 0 still running,
@@ -65,17 +77,14 @@ typedef struct alog_pipes {
 
 /* Start the producers of cfg (or its --exec commands), one per producer
  * of res, with a common schedule start; sets each producer's "where".
- * On failure nothing is left running and a message is on stderr. */
-int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
-                    int flags);
+ * On failure nothing is left running and d has said why. */
+int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                     int flags, const alog_diag *d);
 /* Call on every collector wake-up.  Once *stop is set: SIGTERM to every
  * child, SIGKILL after the grace period.  Returns 1 when the collector
  * should stop waiting for end-of-file (grandchildren holding a pipe). */
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop);
 /* Reap every child, set the statuses, close the pipes, free. */
 void alog_pipes_close(alog_pipes *p, alog_result *res);
-/* Decoder emit callback: arg is the producer's alog_reclist. */
-int alog_pipes_store(void *arg, const alog_record *r, const char *text,
-                     size_t len);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "alog.h"
 #include "options_main.h"
+#include "primes.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -101,6 +102,10 @@ static const opt_choice mpi_collect_choices[] = {
     {NULL, 0}};
 static const opt_choice omp_collect_choices[] = {
     {"none", ALOG_COLLECT_NONE}, {"thread", ALOG_COLLECT_THREAD}, {NULL, 0}};
+/* The kernels of primes_kernel.c, in the order of enum alog_kernel. */
+static const opt_choice kernel_choices[] = {
+    {"wheel", ALOG_KERNEL_WHEEL}, {"odd", ALOG_KERNEL_ODD},
+    {"div", ALOG_KERNEL_DIV}, {NULL, 0}};
 static const opt_choice schedule_choices[] = {
     {"static", ALOG_SCHED_STATIC}, {"dynamic", ALOG_SCHED_DYNAMIC},
     {NULL, 0}};
@@ -215,6 +220,12 @@ static const opt options[] = {
      .jobs = J_PRIMES, .kind = K_CHOICE, .off = F(schedule),
      .choices = schedule_choices, .group = G_PRIMES,
      .help = "how parts are handed out", .def = "static"},
+    {.name = "kernel", .arg = "wheel|odd|div", .models = M_RUN,
+     .jobs = J_PRIMES, .kind = K_CHOICE, .off = F(kernel),
+     .choices = kernel_choices, .group = G_PRIMES,
+     .help = "trial division: 2-3-5 wheel, odd divisors, or odd divisors "
+             "with `%` only",
+     .def = "$ALOG_PRIMES_KERNEL, else wheel"},
     {.name = "processes", .models = M_ASYNC, .jobs = J_PRIMES,
      .kind = K_SET, .off = F(processes), .set = 1, .group = G_PRIMES,
      .help = "compute parts in child processes"},
@@ -263,6 +274,7 @@ void alog_config_init(alog_config *cfg, int model)
     cfg->ring = 4096;
     cfg->number = UINT64_C(10657331232548839);
     cfg->schedule = ALOG_SCHED_STATIC;
+    cfg->kernel = -1; /* $ALOG_PRIMES_KERNEL, else the default */
 }
 
 void alog_config_free(alog_config *cfg)
@@ -791,26 +803,34 @@ static const char *program_name(int model)
     }
 }
 
-int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+int alog_options_verdict(int verdict, int model, const char *name,
+                         const char *argv0, const char *err, int say)
 {
-    char err[512];
-    int status;
-    switch (alog_options_parse(cfg, model, argc, argv, err, sizeof err)) {
+    switch (verdict) {
     case ALOG_PARSE_OK:
         return -1;
     case ALOG_PARSE_HELP:
-        alog_options_usage(stdout, model, argc > 0 ? argv[0] : NULL);
-        status = 0;
-        break;
+        if (say)
+            alog_options_usage(stdout, model, argv0);
+        return 0;
     case ALOG_PARSE_VERSION:
-        printf("%s %s\n", program_name(model), ALOG_VERSION);
-        status = 0;
-        break;
+        if (say)
+            printf("%s %s\n", name, ALOG_VERSION);
+        return 0;
     default:
-        fprintf(stderr, "%s\n", err);
-        status = 2;
-        break;
+        if (say)
+            fprintf(stderr, "%s\n", err);
+        return 2;
     }
-    alog_config_free(cfg);
+}
+
+int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+{
+    char err[512];
+    int verdict = alog_options_parse(cfg, model, argc, argv, err, sizeof err);
+    int status = alog_options_verdict(verdict, model, program_name(model),
+                                      argc > 0 ? argv[0] : NULL, err, 1);
+    if (status >= 0)
+        alog_config_free(cfg);
     return status;
 }

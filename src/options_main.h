@@ -12,4 +12,12 @@
  * message on stderr). */
 int alog_options_main(alog_config *cfg, int model, int argc, char **argv);
 
+/* What a parse verdict (ALOG_PARSE_*) means for the program `name`: when
+ * `say`, prints the usage of `model` on stdout (HELP), "<name> <version>"
+ * on stdout (VERSION) or err on stderr (BAD).  Returns -1 for
+ * ALOG_PARSE_OK (go on), else the exit status: 0, or 2 for BAD.  Frees
+ * nothing: the caller owns cfg. */
+int alog_options_verdict(int verdict, int model, const char *name,
+                         const char *argv0, const char *err, int say);
+
 #endif

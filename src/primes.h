@@ -7,7 +7,7 @@
  * numbers to count), split into P parts by alog_split (static) or handed
  * out in chunks (dynamic).  Nothing here allocates except the report.
  *
- * Kernels (ALOG_PRIMES_KERNEL=wheel|odd|div, default wheel):
+ * Kernels (--kernel, else ALOG_PRIMES_KERNEL=wheel|odd|div, default wheel):
  *   wheel  2, 3, 5, then the divisors prime to 30 (8 in every 30);
  *   odd    2, then every odd divisor (the original's algorithm);
  *   div    the odd divisors, each tested with the `%` instruction.
@@ -46,6 +46,13 @@ const char *alog_kernel_name(int kernel);
 int alog_kernel_parse(const char *s, int *kernel);
 /* "avx512" when wheel/odd use the 8-lane test on this CPU, else "none". */
 const char *alog_trial_simd(int kernel);
+
+/* 1 when *stop (may be NULL) or the signal flag is set. */
+static inline int alog_primes_should_stop(const atomic_int *stop)
+{
+    return (stop != NULL && atomic_load_explicit(stop, memory_order_relaxed)) ||
+           atomic_load_explicit(alog_stop_flag(), memory_order_relaxed);
+}
 
 /* Candidates tested between two polls of the stop flag. */
 #define ALOG_PRIMES_POLL 4096u
@@ -93,16 +100,18 @@ typedef struct alog_primes_job {
 } alog_primes_job;
 
 /* The job of cfg with P = cfg->parts, or `default_parts` when that is 0
- * (then clamped to the size of the work, at least 1).  The kernel comes
- * from ALOG_PRIMES_KERNEL.  Run alog_primes_check first: this one does not
+ * (then clamped to the size of the work, at least 1).  The kernel is
+ * cfg->kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run alog_primes_check first: this one does not
  * report errors (ALOG_EINVAL for what check refuses). */
 int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
                          unsigned default_parts);
 
 /* Bad input a parser cannot see: A > B, an explicit P larger than the
  * work, P < 1, a bad ALOG_PRIMES_KERNEL.  0, or ALOG_EINVAL with the one
- * line "<prog>: <option> '<value>': <reason> (see --help)" in err. */
-int alog_primes_check(const alog_config *cfg, char *err, size_t errlen);
+ * line "<prog>: <option> '<value>': <reason> (see --help)" in err (prog:
+ * the name the program frame gives; the library has none). */
+int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
+                      size_t errlen);
 
 /* Static part k: [*a, *b]; 0 when empty.  Dynamic chunk c (< chunks). */
 int alog_primes_part_range(const alog_primes_job *job, unsigned k,
@@ -143,8 +152,6 @@ double alog_primes_serial(const alog_primes_job *job,
 
 /* ---- the report ----------------------------------------------------------- */
 
-#define ALOG_PRIMES_EXTRA 8
-
 typedef struct alog_primes_result {
     const char *model;         /* "async", "processes", "omp", "mpi" */
     const char *clock;         /* "CLOCK_MONOTONIC" or "MPI_Wtime" */
@@ -155,19 +162,21 @@ typedef struct alog_primes_result {
     double model_s;            /* the model's wall time for all P parts */
     alog_primes_part *parts;   /* [job.parts] */
     int interrupted;           /* a signal stopped the run */
-    /* model-specific header keys (e.g. "threads", "ranks") */
-    const char *extra_key[ALOG_PRIMES_EXTRA];
-    char extra_val[ALOG_PRIMES_EXTRA][64];
-    unsigned n_extra;
+    /* the model's header keys (e.g. "threads", "ranks"), written after the
+     * common and the job's keys; owned, see alog_primes_result_free */
+    alog_result *model_keys;
 } alog_primes_result;
 
-/* Zero res and set the model, clock and job; parts must hold job->parts. */
-void alog_primes_result_init(alog_primes_result *res, const char *model,
-                             const char *clock, const alog_primes_job *job,
-                             alog_primes_part *parts);
-/* Add a header key (key is not copied: a literal). */
-void alog_primes_result_extra(alog_primes_result *res, const char *key,
-                              const char *fmt, ...)
+/* Zero res and set the model, clock and job; parts must hold job->parts.
+ * 0 or ALOG_ENOMEM (then res needs no free). */
+int alog_primes_result_init(alog_primes_result *res, const char *model,
+                            const char *clock, const alog_primes_job *job,
+                            alog_primes_part *parts);
+/* Free what init allocated (not the parts). */
+void alog_primes_result_free(alog_primes_result *res);
+/* Add a model header key; 0 or ALOG_ENOMEM. */
+int alog_primes_result_extra(alog_primes_result *res, const char *key,
+                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The answer, the same in every model: "prime", "composite", "neither"
@@ -178,8 +187,11 @@ const char *alog_primes_answer(const alog_primes_result *res, char *buf,
 /* The smallest divisor any part found (0 none) and its part (-1 none). */
 uint64_t alog_primes_divisor(const alog_primes_result *res, int *part);
 
-/* Header ('# key=value'), then the parts, then the result row, in
- * table, CSV or JSON (ALOG_FMT_*).  Flushes; 0 or ALOG_EIO. */
+/* Header ('# key=value': the common keys of every job, then number or
+ * range, parts, schedule, chunk, kernel, simd, baseline, then the model's
+ * keys), then the parts, then the result row, in table, CSV or JSON
+ * (ALOG_FMT_*), by the writers of the log report.  Flushes; 0, ALOG_EIO
+ * or ALOG_ENOMEM. */
 int alog_primes_report_write(FILE *out, int format,
                              const alog_primes_result *res);
 
@@ -191,19 +203,10 @@ int alog_primes_outcome(const alog_primes_result *res);
 /* The async program's primes job: P interleaved tasks on this thread
  * (cfg->processes == 0, default P = 4) or P child processes (default P =
  * the cores).  Serial baseline first unless cfg->no_baseline.  Writes the
- * report to out; returns 0, ALOG_EINTR, ALOG_EIO, ALOG_ESYS or
- * ALOG_ESHORT (a child process failed). */
-int alog_run_primes_async(const alog_config *cfg, FILE *out);
-
-/* The OpenMP program's primes job: P threads (default: OMP_NUM_THREADS or
- * the cores).  Returns as alog_run_primes_async. */
-int alog_run_primes_omp(const alog_config *cfg, FILE *out);
-
-/* What a program's main does for its primes job when the output is not
- * open yet: check (print the one-line error), open cfg->output, run,
- * close it (kept only for a report), print a failure.  Returns the exit
- * status (alog_exit_status). */
-int alog_primes_program(const alog_config *cfg,
-                        int (*run)(const alog_config *cfg, FILE *out));
+ * report to out; returns 0, ALOG_EINTR, ALOG_EIO, or ALOG_ESYS,
+ * ALOG_ENOMEM (no report; said through d) or ALOG_ESHORT (a child process
+ * failed; the report shows which). */
+int alog_run_primes_async(const alog_config *cfg, FILE *out,
+                          const alog_diag *d);
 
 #endif

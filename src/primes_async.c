@@ -6,17 +6,16 @@
  * never run at once, so the speedup stays at 1: interleaving is not
  * parallelism.
  *
- * --processes: P forked children, one part each (or chunks from a shared
- * counter), each sending its result through its own pipe - the
+ * --processes: P forked children (spawn.c), one part each (or chunks from
+ * a shared counter), each sending its result through its own pipe - the
  * multiprocessing answer.  A stop flag in shared memory ends the others
  * when one finds a divisor.
  */
 #include "primes.h"
+#include "alog_spawn.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -160,6 +159,76 @@ static int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+typedef struct forked {
+    const alog_primes_job *job;
+    shared *sh;
+} forked;
+
+/* The child: its part, then the part's figures through its pipe. */
+static int child_main(void *arg, unsigned k, int fd)
+{
+    const forked *f = arg;
+    alog_primes_part p;
+    child_run(f->job, k, f->sh, &p);
+    return write_all(fd, &p, sizeof p) == 0 ? 0 : 1;
+}
+
+/* Read every child's one result until each pipe ends.  Polls with a
+ * timeout so that a signal to this process alone (SIGTERM) still
+ * reaches the children through the shared flag. */
+static int read_results(alog_child *c, unsigned n, struct pollfd *pf,
+                        size_t *got, alog_primes_part *parts, shared *sh)
+{
+    unsigned open_fds = n;
+    for (unsigned k = 0; k < n; k++)
+        pf[k] = (struct pollfd){.fd = c[k].fd, .events = POLLIN};
+    while (open_fds > 0) {
+        int r = poll(pf, n, 100);
+        if (signalled())
+            atomic_store(&sh->stop, 1);
+        if (r < 0 && errno != EINTR) {
+            atomic_store(&sh->stop, 1);
+            return ALOG_ESYS;
+        }
+        for (unsigned k = 0; r > 0 && k < n; k++) {
+            if (pf[k].fd < 0 || pf[k].revents == 0)
+                continue;
+            ssize_t m = got[k] < sizeof parts[k]
+                            ? read(pf[k].fd, (char *)&parts[k] + got[k],
+                                   sizeof parts[k] - got[k])
+                            : 0;
+            if (m < 0 && errno == EINTR)
+                continue;
+            if (m > 0) {
+                got[k] += (size_t)m;
+                continue;
+            }
+            close(c[k].fd); /* end of file, or an error */
+            c[k].fd = pf[k].fd = -1;
+            open_fds--;
+        }
+    }
+    return ALOG_OK;
+}
+
+/* A child that died or sent less than its part is reported, not
+ * dropped.  Returns ALOG_ESHORT for one. */
+static int child_outcome(const alog_child *c, unsigned k, size_t got,
+                         alog_primes_part *p)
+{
+    int st = c->wstatus;
+    if (got == sizeof *p && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return ALOG_OK;
+    alog_primes_part_init(p, (int)k);
+    if (WIFSIGNALED(st))
+        snprintf(p->where, sizeof p->where, "pid %ld killed by signal %d",
+                 (long)c->pid, WTERMSIG(st));
+    else
+        snprintf(p->where, sizeof p->where, "pid %ld failed", (long)c->pid);
+    p->stopped = 1;
+    return ALOG_ESHORT;
+}
+
 static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
 {
     const unsigned P = job->parts;
@@ -170,142 +239,82 @@ static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
         return ALOG_ESYS;
     atomic_init(&sh->stop, 0);
     atomic_init(&sh->next, 0);
-    pid_t *pid = calloc(P, sizeof *pid);
+    alog_child *c = calloc(P, sizeof *c);
     struct pollfd *pf = calloc(P, sizeof *pf);
     size_t *got = calloc(P, sizeof *got);
-    if (pid == NULL || pf == NULL || got == NULL) {
+    if (c == NULL || pf == NULL || got == NULL) {
         rc = ALOG_ENOMEM;
         goto out;
     }
-    for (unsigned k = 0; k < P; k++) {
+    for (unsigned k = 0; k < P; k++)
         alog_primes_part_init(&parts[k], (int)k);
-        pf[k].fd = -1;
-    }
-    /* A child inherits the read ends of the pipes made before it; they
-     * are closed in the child so that only the parent holds them. */
+    forked f = {.job = job, .sh = sh};
     unsigned started = 0;
     for (; started < P; started++) {
-        int fd[2];
-        if (pipe2(fd, O_CLOEXEC) != 0) {
+        if (alog_spawn_fork(c, started, child_main, &f) != 0) {
             rc = ALOG_ESYS;
+            atomic_store(&sh->stop, 1); /* the ones started end quickly */
             break;
         }
-        pid_t c = fork();
-        if (c < 0) {
-            close(fd[0]);
-            close(fd[1]);
-            rc = ALOG_ESYS;
-            break;
-        }
-        if (c == 0) {
-            for (unsigned j = 0; j < started; j++)
-                close(pf[j].fd);
-            close(fd[0]);
-            alog_primes_part p;
-            child_run(job, started, sh, &p);
-            _exit(write_all(fd[1], &p, sizeof p) == 0 ? 0 : 1);
-        }
-        close(fd[1]);
-        pid[started] = c;
-        pf[started].fd = fd[0];
-        pf[started].events = POLLIN;
     }
-    if (rc != ALOG_OK)
-        atomic_store(&sh->stop, 1); /* the ones started end quickly */
-
-    /* Each child writes one result when it ends; poll with a timeout so a
-     * signal to this process alone (SIGTERM) still reaches the children. */
-    unsigned open_fds = started;
-    while (open_fds > 0) {
-        int n = poll(pf, started, 100);
-        if (signalled())
-            atomic_store(&sh->stop, 1);
-        if (n < 0 && errno != EINTR) {
-            rc = ALOG_ESYS;
-            atomic_store(&sh->stop, 1);
-            break;
-        }
-        for (unsigned k = 0; n > 0 && k < started; k++) {
-            if (pf[k].fd < 0 || pf[k].revents == 0)
-                continue;
-            ssize_t r = got[k] < sizeof parts[k]
-                            ? read(pf[k].fd, (char *)&parts[k] + got[k],
-                                   sizeof parts[k] - got[k])
-                            : 0;
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r > 0) {
-                got[k] += (size_t)r;
-                continue;
-            }
-            close(pf[k].fd); /* end of file, or an error */
-            pf[k].fd = -1;
-            open_fds--;
-        }
-    }
-    for (unsigned k = 0; k < started; k++) {
-        if (pf[k].fd >= 0)
-            close(pf[k].fd);
-        int status = 0;
-        while (waitpid(pid[k], &status, 0) < 0 && errno == EINTR)
-            ;
-        if (got[k] != sizeof parts[k] || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0) {
-            /* a child that died is reported, not dropped */
-            alog_primes_part_init(&parts[k], (int)k);
-            if (WIFSIGNALED(status))
-                snprintf(parts[k].where, sizeof parts[k].where,
-                         "pid %ld killed by signal %d", (long)pid[k],
-                         WTERMSIG(status));
-            else
-                snprintf(parts[k].where, sizeof parts[k].where,
-                         "pid %ld failed", (long)pid[k]);
-            parts[k].stopped = 1;
-            if (rc == ALOG_OK)
-                rc = ALOG_ESHORT;
-        }
-    }
+    int rrc = read_results(c, started, pf, got, parts, sh);
+    rc = rc != ALOG_OK ? rc : rrc;
+    for (unsigned k = 0; k < started; k++)
+        if (c[k].fd >= 0)
+            close(c[k].fd);
+    /* Each child has closed its pipe: it is exiting already. */
+    alog_children_reap(c, started, alog_now_ns() + ALOG_SPAWN_GRACE_NS);
+    for (unsigned k = 0; k < started; k++)
+        if (child_outcome(&c[k], k, got[k], &parts[k]) != ALOG_OK &&
+            rc == ALOG_OK)
+            rc = ALOG_ESHORT;
 out:
     free(got);
     free(pf);
-    free(pid);
+    free(c);
     munmap(sh, sizeof *sh);
     return rc;
 }
 
 /* ---- the run --------------------------------------------------------------- */
 
-int alog_run_primes_async(const alog_config *cfg, FILE *out)
+/* Say a failure that leaves no report; returns rc. */
+static int failed(const alog_diag *d, int rc)
+{
+    alog_say(d, "primes: %s", rc == ALOG_ESYS ? strerror(errno)
+                                              : alog_strerror(rc));
+    return rc;
+}
+
+int alog_run_primes_async(const alog_config *cfg, FILE *out,
+                          const alog_diag *d)
 {
     alog_primes_job job;
     unsigned def = cfg->processes ? online_cores() : 4;
     if (alog_primes_job_init(&job, cfg, def) != 0)
-        return ALOG_EINVAL;
+        return ALOG_EINVAL; /* alog_primes_check said why */
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
-    if (parts == NULL)
-        return ALOG_ENOMEM;
     alog_primes_result res;
-    alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
-                            "CLOCK_MONOTONIC", &job, parts);
+    if (parts == NULL ||
+        alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
+                                "CLOCK_MONOTONIC", &job, parts) != ALOG_OK) {
+        free(parts);
+        return failed(d, ALOG_ENOMEM);
+    }
     for (unsigned k = 0; k < job.parts; k++)
         alog_primes_part_init(&parts[k], (int)k);
-    if (cfg->processes) {
-        alog_primes_result_extra(&res, "processes", "%u", job.parts);
-    } else {
-        alog_primes_result_extra(&res, "tasks", "%u", job.parts);
-        alog_primes_result_extra(&res, "threads", "1");
-    }
-
-    int rc = alog_signals_install();
-    if (rc != ALOG_OK) {
-        free(parts);
-        return rc;
-    }
-    if (!cfg->no_baseline) {
+    int rc = cfg->processes
+                 ? alog_primes_result_extra(&res, "processes", "%u", job.parts)
+                 : alog_primes_result_extra(&res, "tasks", "%u", job.parts);
+    if (rc == ALOG_OK && !cfg->processes)
+        rc = alog_primes_result_extra(&res, "threads", "1");
+    if (rc == ALOG_OK)
+        rc = alog_signals_install();
+    if (rc == ALOG_OK && !cfg->no_baseline) {
         res.baseline = 1;
         res.serial_s = alog_primes_serial(&job, &res.serial);
     }
-    if (!signalled()) {
+    if (rc == ALOG_OK && !signalled()) {
         int64_t t0 = alog_now_ns();
         rc = cfg->processes ? run_processes(&job, parts)
                             : run_interleaved(&job, parts);
@@ -313,43 +322,14 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out)
     }
     res.interrupted = alog_signal_caught() != 0;
     if (rc == ALOG_ENOMEM || rc == ALOG_ESYS) { /* nothing worth a report */
-        free(parts);
-        return rc;
+        failed(d, rc);
+    } else {
+        int wrc = alog_primes_report_write(out, cfg->format, &res);
+        rc = rc != ALOG_OK ? rc
+             : wrc != ALOG_OK ? wrc
+                              : alog_primes_outcome(&res);
     }
-    int wrc = alog_primes_report_write(out, cfg->format, &res);
+    alog_primes_result_free(&res);
     free(parts);
-    if (rc != ALOG_OK)
-        return rc;
-    if (wrc != ALOG_OK)
-        return wrc;
-    return alog_primes_outcome(&res);
-}
-
-int alog_primes_program(const alog_config *cfg,
-                        int (*run)(const alog_config *cfg, FILE *out))
-{
-    const char *prog = program_invocation_short_name;
-    char err[512];
-    int rc = alog_primes_check(cfg, err, sizeof err);
-    if (rc != ALOG_OK) {
-        fprintf(stderr, "%s\n", err);
-        return alog_exit_status(rc);
-    }
-    alog_output out;
-    rc = alog_output_open(&out, cfg->output);
-    if (rc != ALOG_OK) {
-        fprintf(stderr, "%s: --output '%s': %s\n", prog,
-                cfg->output ? cfg->output : "-",
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-        return alog_exit_status(rc);
-    }
-    rc = run(cfg, out.f);
-    int wrote = rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
-    int crc = alog_output_close(&out, wrote);
-    if (wrote && crc != ALOG_OK)
-        rc = crc;
-    if (rc != ALOG_OK && rc != ALOG_EINTR)
-        fprintf(stderr, "%s: primes: %s\n", prog,
-                rc == ALOG_ESYS ? strerror(errno) : alog_strerror(rc));
-    return alog_exit_status(rc);
+    return rc;
 }

@@ -1,8 +1,9 @@
 /* primes_report.c - the report of a primes run: '# key=value' header, one
  * row per part, one result row; table, CSV or JSON.
  *
- * Rows are built once as typed cells; the writers shared with the log
- * job's report (writer.c) decide how they look.  A cell may be absent (a
+ * The same stack as the log job's report: the header is an alog_result's
+ * key list built with alog_report_header_common first, rows are typed
+ * cells, and the writers (writer.c) decide how they look.  A cell may be absent (a
  * range job has no number, a run without baseline no speedup): empty in
  * CSV, null in JSON, "-" in the table.
  */
@@ -12,13 +13,12 @@
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- results ------------------------------------------------------------- */
 
-void alog_primes_result_init(alog_primes_result *res, const char *model,
-                             const char *clock, const alog_primes_job *job,
-                             alog_primes_part *parts)
+int alog_primes_result_init(alog_primes_result *res, const char *model,
+                            const char *clock, const alog_primes_job *job,
+                            alog_primes_part *parts)
 {
     memset(res, 0, sizeof *res);
     res->model = model;
@@ -27,19 +27,25 @@ void alog_primes_result_init(alog_primes_result *res, const char *model,
     res->parts = parts;
     res->serial_s = NAN;
     res->model_s = NAN;
+    res->model_keys = alog_result_new(0);
+    return res->model_keys != NULL ? ALOG_OK : ALOG_ENOMEM;
 }
 
-void alog_primes_result_extra(alog_primes_result *res, const char *key,
-                              const char *fmt, ...)
+void alog_primes_result_free(alog_primes_result *res)
 {
-    if (res->n_extra >= ALOG_PRIMES_EXTRA)
-        return;
+    alog_result_free(res->model_keys);
+    res->model_keys = NULL;
+}
+
+int alog_primes_result_extra(alog_primes_result *res, const char *key,
+                             const char *fmt, ...)
+{
+    char value[128];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(res->extra_val[res->n_extra], sizeof res->extra_val[0], fmt,
-              ap);
+    vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    res->extra_key[res->n_extra++] = key;
+    return alog_result_header(res->model_keys, key, "%s", value);
 }
 
 uint64_t alog_primes_divisor(const alog_primes_result *res, int *part)
@@ -177,42 +183,37 @@ static const char *schedule_name(int s)
     return s == ALOG_SCHED_DYNAMIC ? "dynamic" : "static";
 }
 
-static void write_header(alog_writer *w, const alog_primes_result *res)
+/* The whole header, in one order: common keys, the job's, the model's. */
+static int build_header(alog_result *h, const alog_primes_result *res)
 {
     const alog_primes_job *job = &res->job;
-    char buf[96], host[256] = "unknown";
-    if (gethostname(host, sizeof host) != 0)
-        strcpy(host, "unknown");
-    host[sizeof host - 1] = '\0';
-
-    w->ops->header(w, "alog", ALOG_VERSION);
-    w->ops->header(w, "model", res->model);
-    w->ops->header(w, "job", "primes");
-    if (job->range) {
-        snprintf(buf, sizeof buf, "%llu:%llu",
-                 (unsigned long long)job->range_lo,
-                 (unsigned long long)job->range_hi);
-        w->ops->header(w, "range", buf);
-    } else {
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)job->number);
-        w->ops->header(w, "number", buf);
+    int rc = alog_report_header_common(h, res->model, "primes", res->clock);
+    if (rc == 0 && job->range)
+        rc = alog_result_header(h, "range", "%llu:%llu",
+                                (unsigned long long)job->range_lo,
+                                (unsigned long long)job->range_hi);
+    else if (rc == 0)
+        rc = alog_result_header(h, "number", "%llu",
+                                (unsigned long long)job->number);
+    rc = rc ? rc : alog_result_header(h, "parts", "%u", job->parts);
+    rc = rc ? rc : alog_result_header(h, "schedule", "%s",
+                                      schedule_name(job->schedule));
+    if (rc == 0 && job->schedule == ALOG_SCHED_DYNAMIC)
+        rc = alog_result_header(h, "chunk", "%llu",
+                                (unsigned long long)job->chunk);
+    rc = rc ? rc : alog_result_header(h, "kernel", "%s",
+                                      alog_kernel_name(job->kernel));
+    rc = rc ? rc : alog_result_header(h, "simd", "%s",
+                                      alog_trial_simd(job->kernel));
+    rc = rc ? rc : alog_result_header(h, "baseline", "%s",
+                                      res->baseline ? "serial" : "none");
+    size_t n = alog_result_header_count(res->model_keys);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *key, *value;
+        alog_result_header_at(res->model_keys, i, &key, &value);
+        rc = alog_result_header(h, key, "%s", value);
     }
-    snprintf(buf, sizeof buf, "%u", job->parts);
-    w->ops->header(w, "parts", buf);
-    w->ops->header(w, "schedule", schedule_name(job->schedule));
-    if (job->schedule == ALOG_SCHED_DYNAMIC) {
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)job->chunk);
-        w->ops->header(w, "chunk", buf);
-    }
-    w->ops->header(w, "kernel", alog_kernel_name(job->kernel));
-    w->ops->header(w, "simd", alog_trial_simd(job->kernel));
-    w->ops->header(w, "clock", res->clock);
-    w->ops->header(w, "host", host);
-    snprintf(buf, sizeof buf, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
-    w->ops->header(w, "cores", buf);
-    w->ops->header(w, "baseline", res->baseline ? "serial" : "none");
-    for (unsigned i = 0; i < res->n_extra; i++)
-        w->ops->header(w, res->extra_key[i], res->extra_val[i]);
+    return rc;
 }
 
 static void write_parts(alog_writer *w, const alog_primes_result *res)
@@ -294,10 +295,16 @@ int alog_primes_report_write(FILE *out, int format,
     if (format < 0 || format > ALOG_FMT_JSON)
         format = ALOG_FMT_TABLE;
     alog_writer w;
-    if (alog_writer_init(&w, out, format, ALOG_WRITER_JSON_SPACED) != ALOG_OK)
+    if (alog_writer_init(&w, out, format) != ALOG_OK)
         return ALOG_EIO; /* no stream */
+    alog_result *h = alog_result_new(0);
+    if (h == NULL || build_header(h, res) != ALOG_OK) {
+        alog_result_free(h);
+        return ALOG_ENOMEM;
+    }
     w.ops->begin(&w);
-    write_header(&w, res);
+    alog_writer_headers(&w, h);
+    alog_result_free(h);
     write_parts(&w, res);
     write_result(&w, res);
     w.ops->end(&w);

@@ -122,8 +122,8 @@ static const char *const format_names[] = {
 
 /* ---- header ------------------------------------------------------------- */
 
-int alog_report_header_std(alog_result *res, const alog_config *cfg,
-                           const char *model, const char *clock)
+int alog_report_header_common(alog_result *res, const char *model,
+                              const char *job, const char *clock)
 {
     char host[256] = "unknown";
     if (gethostname(host, sizeof host) != 0)
@@ -136,6 +136,23 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
     if (now != (time_t)-1 && gmtime_r(&now, &tm) != NULL)
         strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int rc = 0;
+    /* Stop at the first failure (only ENOMEM can happen). */
+    rc = rc ? rc : alog_result_header(res, "alog", "%s", ALOG_VERSION);
+    rc = rc ? rc : alog_result_header(res, "model", "%s", model);
+    rc = rc ? rc : alog_result_header(res, "job", "%s", job);
+    rc = rc ? rc : alog_result_header(res, "clock", "%s", clock);
+    rc = rc ? rc : alog_result_header(res, "host", "%s", host);
+    rc = rc ? rc : alog_result_header(res, "cores", "%ld", cores);
+    rc = rc ? rc : alog_result_header(res, "pid", "%ld", (long)getpid());
+    rc = rc ? rc : alog_result_header(res, "started", "%s", started);
+    return rc;
+}
+
+int alog_report_header_std(alog_result *res, const alog_config *cfg,
+                           const char *model, const char *clock)
+{
     /* The intervals as given (%g gives back "0.2" for 0.2), or the rate. */
     size_t cap = 32 + 24 * (size_t)cfg->n_intervals, n = 0;
     char *iv = malloc(cap);
@@ -156,19 +173,8 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
 
     int fmt = cfg->format >= 0 && cfg->format <= ALOG_FMT_JSON ?
               cfg->format : ALOG_FMT_TABLE;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int rc = 0;
-    /* Stop at the first failure (only ENOMEM can happen). */
-    rc = rc ? rc : alog_result_header(res, "alog", "%s", ALOG_VERSION);
-    rc = rc ? rc : alog_result_header(res, "model", "%s", model);
-    rc = rc ? rc : alog_result_header(res, "job", "%s",
-                                      cfg->job == ALOG_JOB_PRIMES ? "primes"
-                                                                  : "log");
-    rc = rc ? rc : alog_result_header(res, "clock", "%s", clock);
-    rc = rc ? rc : alog_result_header(res, "host", "%s", host);
-    rc = rc ? rc : alog_result_header(res, "cores", "%ld", cores);
-    rc = rc ? rc : alog_result_header(res, "pid", "%ld", (long)getpid());
-    rc = rc ? rc : alog_result_header(res, "started", "%s", started);
+    int rc = alog_report_header_common(
+        res, model, cfg->job == ALOG_JOB_PRIMES ? "primes" : "log", clock);
     rc = rc ? rc : alog_result_header(res, "producers", "%u",
                                       alog_config_producers(cfg));
     rc = rc ? rc : alog_result_header(res, "intervals", "%s", iv);
@@ -442,7 +448,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
     if (out == NULL || res == NULL || fmt < 0 || fmt > ALOG_FMT_JSON)
         return ALOG_EINVAL;
     alog_writer w;
-    alog_writer_init(&w, out, fmt, 0); /* fmt checked above */
+    alog_writer_init(&w, out, fmt); /* fmt checked above */
 
     unsigned n = alog_result_producers(res);
     uint64_t records = 0, bytes = 0;
@@ -454,12 +460,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
                         records <= AUTO_MAX_RECORDS);
 
     w.ops->begin(&w);
-    size_t nh = alog_result_header_count(res);
-    for (size_t i = 0; i < nh; i++) {
-        const char *key = NULL, *value = NULL;
-        alog_result_header_at(res, i, &key, &value);
-        w.ops->header(&w, key ? key : "", value ? value : "");
-    }
+    alog_writer_headers(&w, res);
     if (cfg->show == ALOG_SHOW_AUTO && !show_records)
         w.ops->header(&w, "records_shown", "no (use --timeline)");
     alog_writer_flush(&w);

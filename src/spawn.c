@@ -1,4 +1,5 @@
-/* spawn.c - starting child producers on pipes, ending and reaping them.
+/* spawn.c - starting child processes on pipes (spawned programs, or forked
+ * workers of the primes job), ending and reaping them.
  *
  * posix_spawn (vfork-like in glibc) keeps starting cheap however much
  * memory the collector holds, and is safe next to reader threads.  Every
@@ -133,6 +134,36 @@ int alog_spawn_shell(alog_child *c, const char *cmd, int flags)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
     return alog_spawn_argv(c, argv, flags);
+}
+
+int alog_spawn_fork(alog_child *c, unsigned k, alog_child_fn fn, void *arg)
+{
+    int p[2];
+    memset(&c[k], 0, sizeof c[k]);
+    c[k].fd = -1;
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return ALOG_ESYS;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        errno = e;
+        return ALOG_ESYS;
+    }
+    if (pid == 0) {
+        /* Only the parent holds read ends: an end of file then means
+         * exactly that child is done. */
+        for (unsigned j = 0; j < k; j++)
+            if (c[j].fd >= 0)
+                close(c[j].fd);
+        close(p[0]);
+        _exit(fn(arg, k, p[1]));
+    }
+    close(p[1]);
+    c[k].pid = pid;
+    c[k].fd = p[0];
+    return 0;
 }
 
 int alog_child_signal(alog_child *c, int sig)
@@ -332,8 +363,8 @@ static int spawn_producer(alog_child *c, const char *path,
     return alog_spawn_argv(c, argv, flags);
 }
 
-int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
-                    int flags)
+int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
+                     int flags, const alog_diag *d)
 {
     char path[4096];
     memset(p, 0, sizeof *p);
@@ -343,14 +374,12 @@ int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
         return ALOG_EINVAL;
     if (!p->foreign) {
         if (alog_producer_path(path, sizeof path) != 0) {
-            fprintf(stderr, "alog-async: cannot find alog-producer: %s\n",
-                    strerror(errno));
+            alog_say(d, "cannot find alog-producer: %s", strerror(errno));
             return ALOG_ESYS;
         }
         if (access(path, X_OK) != 0) {
-            fprintf(stderr,
-                    "alog-async: cannot run '%s': %s (set ALOG_PRODUCER)\n",
-                    path, strerror(errno));
+            alog_say(d, "cannot run '%s': %s (set ALOG_PRODUCER)", path,
+                     strerror(errno));
             return ALOG_ESYS;
         }
     }
@@ -377,8 +406,8 @@ int alog_pipes_open(alog_pipes *p, const alog_config *cfg, alog_result *res,
                                 flags);
         if (rc != 0) {
             int e = errno;
-            fprintf(stderr, "alog-async: cannot start producer %u (%s): %s\n",
-                    i, p->foreign ? cfg->exec[i] : path, strerror(e));
+            alog_say(d, "cannot start producer %u (%s): %s", i,
+                     p->foreign ? cfg->exec[i] : path, strerror(e));
             for (unsigned j = 0; j < i; j++) {
                 close(p->child[j].fd);
                 p->child[j].fd = -1;
@@ -440,13 +469,4 @@ void alog_pipes_close(alog_pipes *p, alog_result *res)
         alog_child_status(&p->child[i], res, i, p->stopping);
     free(p->child);
     p->child = NULL;
-}
-
-int alog_pipes_store(void *arg, const alog_record *r, const char *text,
-                     size_t len)
-{
-    alog_reclist *l = arg;
-    if (text)
-        return alog_reclist_append_text(l, r, text, len);
-    return alog_reclist_append(l, r);
 }

@@ -84,7 +84,8 @@ static int epoll_open(void **ctx, const alog_config *cfg,
         x->p[i].store = (alog_store){.list = alog_result_list(res, i),
                                      .work = cfg->collect_work};
     }
-    int rc = alog_pipes_open(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK);
+    int rc = alog_pipes_start(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK,
+                              env->diag);
     if (rc != 0) {
         x->pipes.n = n;
         epoll_free(x, NULL);

@@ -150,7 +150,8 @@ static int threads_open(void **ctx, const alog_config *cfg,
                                    : x->want;
     /* Non-blocking only so that a read after a full one never waits
      * where the give-up flag cannot be seen; the thread waits in poll. */
-    int rc = alog_pipes_open(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK);
+    int rc = alog_pipes_start(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK,
+                              env->diag);
     x->pipes.n = n;
     if (rc != 0) {
         threads_free(x, NULL);

@@ -277,7 +277,6 @@ static void json_section(alog_writer *w, const alog_section *s,
 static void json_row(alog_writer *w, const alog_cell *cells)
 {
     const alog_section *s = w->cur;
-    int spaced = (w->style & ALOG_WRITER_JSON_SPACED) != 0;
     if (!s->single)
         w_printf(w, "%s\n    ", w->rows ? "," : "");
     w->rows++;
@@ -288,10 +287,10 @@ static void json_row(alog_writer *w, const alog_cell *cells)
         if (!shown(c, ALOG_COL_DATA))
             continue;
         if (!first)
-            w_printf(w, "%s", spaced ? ", " : ",");
+            w_putc(w, ',');
         first = 0;
         json_str(w, c->name, strlen(c->name));
-        w_printf(w, "%s", spaced ? ": " : ":");
+        w_putc(w, ':');
         if (cells[i].absent)
             w_printf(w, "null");
         else if (c->type == ALOG_CELL_STR)
@@ -468,10 +467,20 @@ static const alog_writer_ops *const formats[] = {
     [ALOG_FMT_JSON] = &json_ops,
 };
 
-int alog_writer_init(alog_writer *w, FILE *f, int format, unsigned style)
+int alog_writer_init(alog_writer *w, FILE *f, int format)
 {
     if (f == NULL || format < 0 || format > ALOG_FMT_JSON)
         return ALOG_EINVAL;
-    *w = (alog_writer){.f = f, .ops = formats[format], .style = style};
+    *w = (alog_writer){.f = f, .ops = formats[format]};
     return ALOG_OK;
+}
+
+void alog_writer_headers(alog_writer *w, const alog_result *res)
+{
+    size_t n = alog_result_header_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = NULL, *value = NULL;
+        alog_result_header_at(res, i, &key, &value);
+        w->ops->header(w, key ? key : "", value ? value : "");
+    }
 }

@@ -73,22 +73,25 @@ typedef struct alog_writer_ops {
     void (*end)(alog_writer *w);
 } alog_writer_ops;
 
-/* Styles: the primes report's JSON rows have spaces after ',' and ':'. */
-enum { ALOG_WRITER_JSON_SPACED = 1u << 0 };
-
 struct alog_writer {
     FILE *f;
     const alog_writer_ops *ops;
     const alog_section *cur; /* section rows go to */
     size_t rows;             /* rows written in cur (JSON commas) */
     int in_header;           /* JSON: header object open */
-    unsigned style;          /* ALOG_WRITER_* */
     int failed;              /* a write failed */
 };
 
 /* A writer of format (ALOG_FMT_*) to f; 0, or ALOG_EINVAL for a bad
- * format. */
-int alog_writer_init(alog_writer *w, FILE *f, int format, unsigned style);
+ * format.  JSON has one whitespace rule for every report: one member of
+ * the document or of the header per line, "key": value; one row per
+ * line, compact ({"k":v,"k":v}), since rows can be millions. */
+int alog_writer_init(alog_writer *w, FILE *f, int format);
+
+struct alog_result;
+/* The '# key=value' header lines of res, in their order (both jobs build
+ * them with alog_report_header_common first, then their own keys). */
+void alog_writer_headers(alog_writer *w, const struct alog_result *res);
 
 /* Flush f; a failure (now or earlier) sets w->failed. */
 void alog_writer_flush(alog_writer *w);

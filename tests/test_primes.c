@@ -403,53 +403,53 @@ static void test_check(void **state)
     char want[256];
 
     cfg_number(&cfg, DEFAULT_N, 0);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
     cfg.parts = 65536;
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
 
     /* 10: divisors 2..3, two of them */
     cfg_number(&cfg, 10, 2);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
     cfg.parts = 3;
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), ALOG_EINVAL);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '3': more parts than the 2 "
              "divisors to try (2..3) (see --help)", prog);
     assert_string_equal(err, want);
 
     /* 3: no divisor to try, one part is still fine */
     cfg_number(&cfg, 3, 1);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
     cfg.parts = 2;
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), ALOG_EINVAL);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '2': more parts than the 0 "
              "divisors to try for 3 (see --help)", prog);
     assert_string_equal(err, want);
 
     cfg_range(&cfg, 10, 12, 3);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
     cfg.parts = 4;
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), ALOG_EINVAL);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '4': more parts than the 3 "
              "numbers in 10:12 (see --help)", prog);
     assert_string_equal(err, want);
 
     cfg_range(&cfg, 12, 10, 0);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), ALOG_EINVAL);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --range '12:10': A must not be above B "
              "(see --help)", prog);
     assert_string_equal(err, want);
 
     cfg_range(&cfg, 0, UINT64_MAX, 65536); /* 2^64 numbers: no overflow */
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
 
     cfg_number(&cfg, DEFAULT_N, 0);
     setenv("ALOG_PRIMES_KERNEL", "sieve", 1);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), ALOG_EINVAL);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: ALOG_PRIMES_KERNEL 'sieve': must be "
              "wheel, odd or div (see --help)", prog);
     assert_string_equal(err, want);
     setenv("ALOG_PRIMES_KERNEL", "odd", 1);
-    assert_int_equal(alog_primes_check(&cfg, err, sizeof err), 0);
+    assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
     alog_primes_job job;
     assert_int_equal(alog_primes_job_init(&job, &cfg, 4), 0);
     assert_int_equal(job.kernel, ALOG_KERNEL_ODD);
@@ -610,7 +610,7 @@ static int run_async(const alog_config *cfg, csv *c)
     assert_non_null(f);
     alog_config run = *cfg;
     run.format = ALOG_FMT_CSV;
-    int rc = alog_run_primes_async(&run, f);
+    int rc = alog_run_primes_async(&run, f, NULL);
     fclose(f);
     csv_parse(c);
     return rc;
@@ -711,7 +711,8 @@ static void test_report_formats(void **state)
     assert_int_equal(alog_primes_job_init(&job, &cfg, 1), 0);
     alog_primes_part parts[2];
     alog_primes_result res;
-    alog_primes_result_init(&res, "async", "CLOCK_MONOTONIC", &job, parts);
+    assert_int_equal(alog_primes_result_init(&res, "async", "CLOCK_MONOTONIC",
+                                             &job, parts), 0);
     for (int k = 0; k < 2; k++) {
         uint64_t a, b;
         alog_primes_part_init(&parts[k], k);
@@ -732,11 +733,11 @@ static void test_report_formats(void **state)
     assert_non_null(strstr(buf, "\"job\": \"primes\""));
     assert_non_null(strstr(buf, "\"number\": \"91\""));
     assert_non_null(strstr(buf, "\"tasks\": \"2\""));
-    assert_non_null(strstr(buf, "\"answer\": \"composite\""));
-    assert_non_null(strstr(buf, "\"divisor\": 7"));
-    assert_non_null(strstr(buf, "\"speedup\": 2,"));
-    assert_non_null(strstr(buf, "\"efficiency\": 1,"));
-    assert_non_null(strstr(buf, "\"range_lo\": null"));
+    assert_non_null(strstr(buf, "\"answer\":\"composite\""));
+    assert_non_null(strstr(buf, "\"divisor\":7"));
+    assert_non_null(strstr(buf, "\"speedup\":2,"));
+    assert_non_null(strstr(buf, "\"efficiency\":1,"));
+    assert_non_null(strstr(buf, "\"range_lo\":null"));
     free(buf);
 
     f = open_memstream(&buf, &len);
@@ -762,6 +763,7 @@ static void test_report_formats(void **state)
                          ALOG_EIO);
         fclose(f);
     }
+    alog_primes_result_free(&res);
 }
 
 int main(void)

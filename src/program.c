@@ -1,0 +1,122 @@
+/* program.c - the one program frame (see program.h): parse, check, open
+ * the output, run the job, close, exit status.  The only place that
+ * decides whether a report is kept and what a run's exit status is. */
+#include "program.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "options_main.h"
+
+static const char *const job_names[] = {
+    [ALOG_JOB_LOG] = "log",
+    [ALOG_JOB_PRIMES] = "primes",
+};
+
+static int is_root(const alog_program *p)
+{
+    return p->is_root == NULL || p->is_root(p->ctx);
+}
+
+/* Every rank ends a root-only step with the root's code. */
+static int agree(const alog_program *p, int code)
+{
+    return p->agree != NULL ? p->agree(p->ctx, code) : code;
+}
+
+static const alog_program_job *find_job(const alog_program *p, int job)
+{
+    for (const alog_program_job *j = p->jobs; j != NULL && j->run; j++)
+        if (j->job == job)
+            return j;
+    return NULL;
+}
+
+/* The outcomes whose report is worth keeping: a short or interrupted run
+ * still says what it collected, and why it fell short. */
+static int keeps_report(int rc)
+{
+    return rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
+}
+
+static int open_output(alog_output *out, const alog_config *cfg,
+                       const alog_diag *d)
+{
+    errno = 0;
+    int rc = alog_output_open(out, cfg->output);
+    if (rc != ALOG_OK)
+        alog_say(d, "--output '%s': %s", cfg->output ? cfg->output : "-",
+                 rc == ALOG_ESYS && errno ? strerror(errno)
+                                          : alog_strerror(rc));
+    return rc;
+}
+
+/* Close the output; a report that cannot be finished turns the run into
+ * a failure (exit 1) and leaves any old file as it was. */
+static int close_output(alog_output *out, const alog_config *cfg,
+                        const alog_diag *d, int rc)
+{
+    int keep = keeps_report(rc);
+    int crc = alog_output_close(out, keep);
+    if (keep && crc != ALOG_OK) {
+        alog_say(d, "cannot write the report%s%s: %s",
+                 cfg->output ? " to " : "", cfg->output ? cfg->output : "",
+                 alog_strerror(crc));
+        return ALOG_EIO;
+    }
+    return rc;
+}
+
+/* Check, open, run, close: the code of the run, the same on every rank. */
+static int run_job(const alog_program *p, const alog_program_job *j,
+                   alog_config *cfg, const alog_diag *d)
+{
+    const int root = is_root(p);
+    /* Checks are collective verdicts: only the root says them. */
+    const alog_diag quiet = {.prog = d->prog, .f = root ? d->f : NULL};
+    char err[512] = "";
+    int rc = j->check ? j->check(cfg, &quiet, p->ctx, err, sizeof err)
+                      : ALOG_OK;
+    if (rc != ALOG_OK) {
+        if (root && err[0] != '\0')
+            fprintf(d->f, "%s\n", err);
+        return rc;
+    }
+    alog_output out = {0};
+    if (root)
+        rc = open_output(&out, cfg, d);
+    rc = agree(p, rc);
+    if (rc != ALOG_OK)
+        return rc;
+    rc = j->run(cfg, root ? out.f : NULL, d, p->ctx);
+    if (root)
+        rc = close_output(&out, cfg, d, rc);
+    return agree(p, rc);
+}
+
+int alog_program_main(const alog_program *p, int argc, char **argv)
+{
+    const alog_diag d = {.prog = p->name, .f = stderr};
+    const int root = is_root(p);
+    alog_config cfg;
+    char err[512];
+    int verdict = alog_options_parse(&cfg, p->model, argc, argv, err,
+                                     sizeof err);
+    int status = alog_options_verdict(verdict, p->model, p->name,
+                                      argc > 0 ? argv[0] : NULL, err, root);
+    if (status < 0) {
+        const alog_program_job *j = find_job(p, cfg.job);
+        if (j == NULL) {
+            if (root)
+                alog_say(&d, "the %s job is not part of this program "
+                             "(see --help)", job_names[cfg.job]);
+            status = 2;
+        } else {
+            status = alog_exit_status(run_job(p, j, &cfg, &d));
+        }
+    }
+    fflush(stdout);
+    fflush(stderr);
+    alog_config_free(&cfg);
+    return status;
+}
