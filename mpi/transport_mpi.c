@@ -29,7 +29,7 @@ enum { CTRL_STOP = 1, CTRL_DONE = 2 };
 enum { END_DONE = 0, END_FAILED = 1, END_STOPPED = 2 };
 
 #define WIRE_REC 24u        /* seq, sched_ns, produce_ns */
-#define SEND_WINDOW 64      /* unthrottled: sends in flight (as alog-mpi-ref) */
+#define SEND_WINDOW 64      /* unthrottled: sends in flight (as alog-ref-mpi) */
 #define WINDOW_BYTES (4u << 20)    /* ...or fewer, to stay under this many bytes */
 #define START_LEAD_NS 50000000LL   /* schedule starts this long after sync */
 #define NAP_MAX_NS 50000000LL      /* longest sleep before looking at messages */
