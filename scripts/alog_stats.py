@@ -10,12 +10,13 @@ passes a target: a broken round shows, it is never sorted away.
 
   alog_stats.py [--fmt F] median|mean|sd|min|max|ci95|summary VALUE...
   alog_stats.py [--fmt F] ratio NUM DEN
-  alog_stats.py [--fmt F] median-ratio NUM... -- DEN...
+  alog_stats.py [--fmt F] ratios|median-ratio NUM... -- DEN...
   alog_stats.py verdict LABEL VALUE OP TARGET [HIGH]     (OP: >=, <=, in)
   alog_stats.py info LABEL VALUE [NOTE]
 
 A VALUE of '-' reads whitespace-separated values from stdin.  --fmt is a
-printf format for the numbers printed (default %.10g; ratio: %.3f).
+printf format for the numbers printed (default %.10g; ratio and ratios,
+the per-round ratios for display: %.3f).
 ci95 prints 'lo hi'; summary prints 'key=value' pairs on one line.
 verdict prints one line and exits 0 on PASS, 1 on FAIL; bad usage prints
 one line naming the bad value and exits 2.
@@ -196,6 +197,17 @@ def _cli_number(word):
         raise UsageError(f"'{word}' is not a number") from None
 
 
+def _cli_rounds(cmd, args):
+    """NUM... -- DEN...: candidate and reference figures, one per round."""
+    if "--" not in args:
+        raise UsageError(f"{cmd} NUM... -- DEN...")
+    cut = args.index("--")
+    nums, dens = _cli_values(args[:cut]), _cli_values(args[cut + 1:])
+    if len(nums) != len(dens):
+        raise UsageError(f"{len(nums)} numerators but {len(dens)} denominators")
+    return nums, dens
+
+
 def _cli_verdict(args):
     if len(args) not in (4, 5):
         raise UsageError("verdict LABEL VALUE OP TARGET [HIGH]")
@@ -234,14 +246,12 @@ def _run(cmd, args, fmt):
         if len(args) != 2:
             raise UsageError("ratio NUM DEN")
         print(fmt % ratio(_cli_number(args[0]), _cli_number(args[1])))
-    elif cmd == "median-ratio":
-        if "--" not in args:
-            raise UsageError("median-ratio NUM... -- DEN...")
-        cut = args.index("--")
-        nums, dens = _cli_values(args[:cut]), _cli_values(args[cut + 1:])
-        if len(nums) != len(dens):
-            raise UsageError(f"{len(nums)} numerators but {len(dens)} denominators")
-        print(fmt % median_ratio(nums, dens))
+    elif cmd in ("ratios", "median-ratio"):
+        nums, dens = _cli_rounds(cmd, args)
+        if cmd == "ratios":
+            print(" ".join(fmt % r for r in ratios(nums, dens)))
+        else:
+            print(fmt % median_ratio(nums, dens))
     else:
         raise UsageError(f"unknown command '{cmd}' (see --help)")
     return 0
@@ -260,7 +270,7 @@ def main(argv=None):
         return 0
     cmd, rest = args[0], args[1:]
     if fmt is None:
-        fmt = "%.3f" if cmd == "ratio" else "%.10g"
+        fmt = "%.3f" if cmd in ("ratio", "ratios") else "%.10g"
     try:
         fmt % 1.0
     except (TypeError, ValueError):

@@ -138,6 +138,8 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(cli("median-ratio", "10", "30", "20", "--", "5", "10", "4"),
                          (0, "3\n", ""))
         self.assertEqual(cli("ratio", "1", "3")[1], "0.333\n")
+        self.assertEqual(cli("ratios", "10", "30", "1", "--", "5", "10", "0")[1],
+                         "2.000 3.000 nan\n")
         self.assertTrue(cli("summary", "5")[1].startswith("n=1 median=5 mean=5 sd=nan"))
 
     def test_verdict_exit_status(self):
