@@ -147,7 +147,9 @@ alog_build() {
       alog_die "cmake could not configure $ALOG_BUILD"
   fi
   local t known=()
-  for t in "$@"; do alog_known "$t" && known+=("$t"); done
+  for t in "$@"; do
+    if alog_known "$t"; then known+=("$t"); fi
+  done
   (($# == 0 || ${#known[@]})) || return 0
   cmake --build "$ALOG_BUILD" -j"$(nproc)" ${known[@]+--target "${known[@]}"} >/dev/null
 }
@@ -248,10 +250,12 @@ alog_header() {
 # alog_interleave ROUNDS STEP...: call every STEP (a command, given the
 # round number) in order, round after round: A B A B ..., so a candidate
 # and the reference it is divided by share the machine's state.
+# Its locals are prefixed: the steps see the caller's variables (bash
+# scope is dynamic), and a local named like one of them would hide it.
 alog_interleave() {
-  local n=$1 r step
+  local _alog_rounds=$1 _alog_r _alog_step
   shift
-  for ((r = 1; r <= n; r++)); do
-    for step in "$@"; do $step "$r"; done
+  for ((_alog_r = 1; _alog_r <= _alog_rounds; _alog_r++)); do
+    for _alog_step in "$@"; do $_alog_step "$_alog_r"; done
   done
 }
