@@ -25,11 +25,13 @@ ALOG_STATS=$ALOG_ROOT/scripts/alog_stats.py
 
 # ---- command line --------------------------------------------------------
 
-# alog_init NAME DEFAULT_ROUNDS: name the script, take the env defaults.
+# alog_init NAME [DEFAULT_ROUNDS]: name the script, take the env defaults.
+# Sets alog_rounds (and alog_rounds_from: default, ROUNDS or the option
+# that set it, for messages) and ALOG_BUILD.
 alog_init() {
   ALOG_PROG=$1
   ALOG_BUILD=${ALOG_BUILD:-$ALOG_ROOT/build}
-  alog_rounds=${ROUNDS:-$2}
+  alog_rounds=${ROUNDS:-${2-1}}
   alog_rounds_from=ROUNDS
   [[ -n ${ROUNDS:-} ]] || alog_rounds_from=default
   alog_fails=0 alog_targets=0 alog_built=0
@@ -97,13 +99,16 @@ alog_common() {
   esac
 }
 
-# alog_args_done MIN_ROUNDS: check the rounds (from --rounds or ROUNDS=),
-# make the build directory absolute and export it for child scripts.
+# alog_args_done [MIN_ROUNDS]: check the rounds (from --rounds or ROUNDS=)
+# when the script has rounds, make the build directory absolute and export
+# it for child scripts.
 alog_args_done() {
-  local what=--rounds
-  [[ $alog_rounds_from == ROUNDS ]] && what=ROUNDS
-  alog_check int "$what" "$alog_rounds"
-  ((alog_rounds >= $1)) || alog_usage "$what '$alog_rounds': must be at least $1"
+  local what=$alog_rounds_from
+  if (($#)); then
+    [[ $what != default ]] || what=--rounds
+    alog_check int "$what" "$alog_rounds"
+    ((alog_rounds >= $1)) || alog_usage "$what '$alog_rounds': must be at least $1"
+  fi
   [[ $ALOG_BUILD == /* ]] || ALOG_BUILD=$PWD/$ALOG_BUILD
   export ALOG_BUILD
 }
@@ -217,7 +222,7 @@ alog_stats() {
 alog_median() { alog_stats median "$@"; }             # VALUE... or -
 alog_median_ratio() { alog_stats median-ratio "$@"; } # NUM... -- DEN...
 alog_ratio() { alog_stats ratio "$@"; }               # NUM DEN, 3 decimals
-alog_calc() { awk "BEGIN { printf \"%.6g\", $* }"; }  # arithmetic, awk syntax
+alog_calc() { awk "BEGIN { printf \"%.6g\", ($*) }"; } # arithmetic, awk syntax
 
 # alog_verdict LABEL VALUE OP TARGET [HIGH]: print the verdict line and
 # count it; a value that is not a number counts as a missed target.
