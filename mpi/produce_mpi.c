@@ -16,7 +16,7 @@
 #include "produce.h"
 #include "wire_mpi.h"
 
-#define SEND_WINDOW 64          /* unthrottled: sends in flight at most */
+#define SEND_WINDOW 64 /* unthrottled: sends in flight at most (as alog-ref-mpi) */
 #define WINDOW_BYTES (4u << 20) /* ...or fewer, to stay under this many bytes */
 #define NAP_MAX_NS 50000000LL   /* longest sleep before looking at messages */
 #ifndef ALOG_MPI_WARM_NS /* -D to experiment: longer spins, less lateness */

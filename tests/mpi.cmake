@@ -168,12 +168,12 @@ if(ALOG_HAVE_MPI)
     ARGS --help)
 
   # ---- the benchmark's reference program: runs, prints its keys --------
-  alog_mpi_case(ref_smoke 3 PROGRAM alog-mpi-ref TIMEOUT 30
+  alog_mpi_case(ref_smoke 3 PROGRAM alog-ref-mpi TIMEOUT 30
     CASE --stderr-empty --grep "^ref_msgs_per_s=[0-9]+$"
          --grep "^ref_oneway_p50_ns=[0-9]+$" --grep "^senders=2$"
     ARGS --iters 20 --warmup 2 --pp-iters 200)
-  alog_mpi_case(ref_bad_option 2 PROGRAM alog-mpi-ref TIMEOUT 30
+  alog_mpi_case(ref_bad_option 2 PROGRAM alog-ref-mpi TIMEOUT 30
     CASE --exit 2 --stdout-empty
-         --stderr-line "alog-mpi-ref: --window '0': must be an integer in 1..4096 (see --help)"
+         --stderr-line "alog-ref-mpi: --window '0': must be an integer in 1..4096 (see --help)"
     ARGS --window 0)
 endif()

@@ -1,12 +1,12 @@
-/* bench_ref.c - the reference of scripts/bench-omp: N OpenMP threads each
- * append `count` records to a plain private array, as fast as they can,
- * from a common start.  It is what alog-omp's producers do minus all the
- * collection machinery (no list, no ring, no pacing call, no stop flag):
- * the same alog_record, stamped with one clock read, in memory obtained
- * and touched the way alog's lists obtain and reserve it, so the cost left
- * is the clock and the memory the records are written to.
+/* ref_omp.c - alog-ref-omp, the reference of scripts/bench-omp: N OpenMP
+ * threads each append `count` records to a plain private array, as fast as
+ * they can, from a common start.  It is what alog-omp's producers do minus
+ * all the collection machinery (no list, no ring, no pacing call, no
+ * stop flag): the same alog_record, stamped with one clock read, in memory
+ * obtained and touched the way alog's lists obtain and reserve it, so the
+ * cost left is the clock and the memory the records are written to.
  *
- *   alog-omp-ref [-n THREADS] [--count N] [--payload BYTES]
+ *   alog-ref-omp [-n THREADS] [--count N] [--payload BYTES]
  *
  * Prints '# key=value' lines: achieved_hz (sum over threads of
  * (count-1)/(last - first), the same measure as the sum of alog-omp's
@@ -22,7 +22,7 @@
 
 #include "alog.h"
 
-#define PROG "alog-omp-ref"
+#define PROG "alog-ref-omp"
 
 typedef struct ref_thread {
     _Alignas(128) int64_t first_ns, last_ns;

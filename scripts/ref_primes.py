@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""primes_ref.py - the reference of scripts/bench-primes: trial division in
+"""ref_primes.py - the reference of scripts/bench-primes: trial division in
 plain Python, the original experiment's algorithm (odd divisors from 3 to
 the square root, `for divisor in range(start, stop, 2): if n % divisor ==
 0`), on one thread, timed with time.perf_counter.

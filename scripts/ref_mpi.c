@@ -1,4 +1,4 @@
-/* bench_ref.c - alog-mpi-ref: what plain MPI does on this machine, the
+/* ref_mpi.c - alog-ref-mpi: what plain MPI does on this machine, the
  * reference scripts/bench-mpi holds alog-mpi against.
  *
  *   message rate   ranks 1..N-1 each send windows of --window MPI_Isend of
@@ -30,7 +30,7 @@
 
 #include "mpi_check.h"
 
-#define PROG "alog-mpi-ref"
+#define PROG "alog-ref-mpi"
 
 enum { TAG_MSG = 1, TAG_ACK = 2, TAG_PING = 3, TAG_PACED = 4 };
 #define PACED_WARM_NS 50000 /* as alog-mpi's WARM_NS */

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Unit test of scripts/alog_stats.py against values computed by hand.
+
+Fixture A = 2 4 4 4 5 5 7 9 (n = 8):
+  mean 40 / 8 = 5; squared deviations 9+1+1+1+0+0+4+16 = 32, sample
+  variance 32 / 7, sd = sqrt(4.571429) = 2.138090; median (4 + 5) / 2 = 4.5;
+  t(0.975, df 7) = 2.3646, half width 2.3646 * 2.138090 / sqrt(8)
+  = 2.3646 * 0.755929 = 1.787470, so the interval is 3.212530 .. 6.787470.
+Fixture B = 1 2 3: mean 2, sd 1, t(df 2) = 4.3027, half 4.3027 / sqrt(3)
+  = 2.484165.
+Fixture C = 0 1 repeated 20 times (n = 40, past the t table): mean 0.5,
+  sd = sqrt(40 * 0.25 / 39) = 0.506370, half 1.959964 * 0.506370 / sqrt(40)
+  = 0.156923.
+Ratios: 10/5, 30/10, 20/4 = 2, 3, 5: median of ratios 3 (the ratio of the
+  medians would be 20 / 5 = 4).
+"""
+import io
+import math
+import os
+import subprocess
+import sys
+import unittest
+from contextlib import redirect_stderr, redirect_stdout
+
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
+sys.path.insert(0, SCRIPTS)
+import alog_stats as st  # noqa: E402
+
+A = [2, 4, 4, 4, 5, 5, 7, 9]
+B = [1, 2, 3]
+C = [0, 1] * 20
+
+
+def cli(*args, stdin=None):
+    """Run the command line: (exit status, stdout, stderr)."""
+    p = subprocess.run([sys.executable, os.path.join(SCRIPTS, "alog_stats.py"),
+                        *args], input=stdin, capture_output=True, text=True,
+                       timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Figures(unittest.TestCase):
+    def test_fixture_a(self):
+        self.assertEqual(st.mean(A), 5.0)
+        self.assertEqual(st.median(A), 4.5)
+        self.assertAlmostEqual(st.stdev(A), 2.138090, places=6)
+        self.assertEqual(st.minimum(A), 2.0)
+        self.assertEqual(st.maximum(A), 9.0)
+        lo, hi = st.ci95(A)
+        self.assertAlmostEqual(lo, 3.212530, places=5)
+        self.assertAlmostEqual(hi, 6.787470, places=5)
+
+    def test_odd_count_median_and_small_interval(self):
+        self.assertEqual(st.median([3, 1, 2]), 2.0)
+        self.assertEqual(st.stdev(B), 1.0)
+        lo, hi = st.ci95(B)
+        self.assertAlmostEqual(lo, 2 - 2.484165, places=5)
+        self.assertAlmostEqual(hi, 2 + 2.484165, places=5)
+
+    def test_normal_quantile_past_the_table(self):
+        self.assertEqual(st.t95(1), 12.7062)
+        self.assertEqual(st.t95(30), 2.0423)
+        self.assertEqual(st.t95(31), st.Z95)
+        self.assertAlmostEqual(st.stdev(C), 0.506370, places=6)
+        lo, hi = st.ci95(C)
+        self.assertAlmostEqual(lo, 0.5 - 0.156923, places=5)
+        self.assertAlmostEqual(hi, 0.5 + 0.156923, places=5)
+
+    def test_one_value_has_no_spread(self):
+        self.assertEqual(st.median([7]), 7.0)
+        self.assertTrue(math.isnan(st.stdev([7])))
+        self.assertTrue(all(math.isnan(v) for v in st.ci95([7])))
+
+    def test_nan_round_makes_every_figure_nan(self):
+        xs = [1, float("nan"), 3]
+        for f in (st.median, st.mean, st.stdev, st.minimum, st.maximum):
+            self.assertTrue(math.isnan(f(xs)), f.__name__)
+
+    def test_no_values_is_an_error(self):
+        with self.assertRaises(ValueError):
+            st.median([])
+
+    def test_summary_row(self):
+        s = st.summary(A)
+        self.assertEqual(tuple(s), st.SUMMARY_FIELDS)
+        self.assertEqual((s["n"], s["median"], s["mean"], s["min"], s["max"]),
+                         (8, 4.5, 5.0, 2.0, 9.0))
+        self.assertAlmostEqual(s["ci95_hi"], 6.787470, places=5)
+
+
+class Ratios(unittest.TestCase):
+    def test_median_of_per_round_ratios(self):
+        self.assertEqual(st.ratios([10, 30, 20], [5, 10, 4]), [2.0, 3.0, 5.0])
+        self.assertEqual(st.median_ratio([10, 30, 20], [5, 10, 4]), 3.0)
+        self.assertEqual(st.median_ratio([1, 2, 3, 4], [1, 1, 1, 1]), 2.5)
+
+    def test_zero_reference_is_nan(self):
+        self.assertTrue(math.isnan(st.ratio(1, 0)))
+        self.assertTrue(math.isnan(st.median_ratio([1, 2], [1, 0])))
+
+    def test_rounds_must_pair(self):
+        with self.assertRaises(ValueError):
+            st.ratios([1, 2], [1])
+
+
+class Verdicts(unittest.TestCase):
+    def test_operators(self):
+        self.assertTrue(st.passes(0.8, ">=", 0.8))
+        self.assertFalse(st.passes(0.79, ">=", 0.8))
+        self.assertTrue(st.passes(3, "<=", 3))
+        self.assertFalse(st.passes(3.01, "<=", 3))
+        self.assertTrue(st.passes(1.1, "in", 0.9, 1.1))
+        self.assertFalse(st.passes(0.89, "in", 0.9, 1.1))
+        self.assertFalse(st.passes(float("nan"), "<=", 3))
+        with self.assertRaises(ValueError):
+            st.passes(1, ">", 0)
+
+    def test_line_format(self):
+        ok, line = st.verdict("async / ref", 0.745, ">=", 0.7)
+        self.assertTrue(ok)
+        self.assertEqual(line, "  " + "async / ref".ljust(56) + " "
+                         + "0.745".rjust(10) + "  " + ">= 0.7".ljust(12) + " PASS")
+        ok, line = st.verdict("async speedup", 0.85, "in", 0.9, 1.1)
+        self.assertFalse(ok)
+        self.assertTrue(line.endswith("  in 0.9..1.1  FAIL"), line)
+        self.assertEqual(st.info_line("div / Python", 18.74, "(info)"),
+                         "  " + "div / Python".ljust(56) + " "
+                         + "18.74".rjust(10) + "  (info)")
+
+
+class CommandLine(unittest.TestCase):
+    def test_figures(self):
+        self.assertEqual(cli("median", "3", "1", "2"), (0, "2\n", ""))
+        self.assertEqual(cli("mean", "-", stdin="2 4 4 4\n5 5 7 9\n"), (0, "5\n", ""))
+        self.assertEqual(cli("--fmt", "%.4f", "sd", *map(str, A))[1], "2.1381\n")
+        self.assertEqual(cli("--fmt", "%.4f", "ci95", *map(str, A))[1],
+                         "3.2125 6.7875\n")
+        self.assertEqual(cli("median-ratio", "10", "30", "20", "--", "5", "10", "4"),
+                         (0, "3\n", ""))
+        self.assertEqual(cli("ratio", "1", "3")[1], "0.333\n")
+        self.assertEqual(cli("ratios", "10", "30", "1", "--", "5", "10", "0")[1],
+                         "2.000 3.000 nan\n")
+        self.assertTrue(cli("summary", "5")[1].startswith("n=1 median=5 mean=5 sd=nan"))
+
+    def test_verdict_exit_status(self):
+        rc, out, _ = cli("verdict", "x", "0.745", ">=", "0.7")
+        self.assertEqual((rc, out), (0, st.verdict_line("x", 0.745, ">=", 0.7) + "\n"))
+        self.assertEqual(cli("verdict", "x", "nan", "<=", "3")[0], 1)
+        self.assertEqual(cli("verdict", "x", "1", "in", "0.9", "1.1")[0], 0)
+
+    def test_bad_usage_names_the_value(self):
+        self.assertEqual(cli("median", "1", "abc"),
+                         (2, "", "alog_stats.py median: 'abc' is not a number\n"))
+        rc, out, err = cli("verdict", "x", "1", ">", "0")
+        self.assertEqual((rc, out, err.count("\n")), (2, "", 1))
+        self.assertIn("'>'", err)
+        self.assertEqual(cli("median")[0], 2)
+        self.assertEqual(cli("frobnicate")[0], 2)
+
+    def test_main_is_callable(self):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            self.assertEqual(st.main(["median", "1", "2", "3", "4"]), 0)
+        self.assertEqual(out.getvalue(), "2.5\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
