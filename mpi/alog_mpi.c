@@ -16,6 +16,7 @@
 typedef struct world {
     MPI_Comm comm;
     int rank, size;
+    alog_mpi_opts opts; /* the model's own options, filled by the parse */
 } world;
 
 static int is_root(void *ctx)
@@ -41,7 +42,7 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
     }
     /* The message starts with the program's name, like every check's. */
     char why[256];
-    if (alog_mpi_check_config(cfg, why, sizeof why) == 0)
+    if (alog_mpi_check_config(cfg, &w->opts, why, sizeof why) == 0)
         return ALOG_OK;
     snprintf(err, errlen, "%s: %s", d->prog, why);
     return ALOG_EINVAL;
@@ -54,7 +55,8 @@ static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
     const world *w = ctx;
     /* Rank 0 says what failed (run.c); the others stay quiet. */
     alog_diag quiet = {.prog = d->prog, .f = NULL};
-    return alog_run_mpi(cfg, w->comm, out, w->rank == 0 ? d : &quiet);
+    return alog_run_mpi(cfg, &w->opts, w->comm, out,
+                        w->rank == 0 ? d : &quiet);
 }
 
 static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
@@ -92,9 +94,11 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &w.size);
     alog_signals_install();
 
+    const alog_optset own = alog_mpi_optset(&w.opts);
     const alog_program prog = {
         .name = "alog-mpi",
         .model = ALOG_MODEL_MPI,
+        .options = &own,
         .jobs = jobs,
         .is_root = is_root,
         .agree = agree,

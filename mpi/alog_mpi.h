@@ -15,6 +15,7 @@
 #include <mpi.h>
 
 #include "alog.h"
+#include "options_mpi.h"
 #include "transport.h"
 
 /* Thread level the programs ask MPI_Init_thread for: only the main thread
@@ -31,8 +32,8 @@
  * every rank (ALOG_OK, ALOG_ESHORT, ALOG_EINTR, ALOG_EIO, ALOG_ENOMEM...).
  * Messages go to diag (rank 0).  An MPI error prints file:line and the MPI
  * error string, then aborts the job (mpi_check.h). */
-int alog_run_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
-                 const alog_diag *diag);
+int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
+                 MPI_Comm comm, FILE *out, const alog_diag *diag);
 
 /* Largest message a producer may send (--batch x record bytes). */
 #define ALOG_MPI_MSG_MAX (16u << 20)
@@ -41,7 +42,8 @@ int alog_run_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
  * ALOG_EINVAL with a one-line "<option> '<value>': <reason> (see --help)"
  * message in err (may be NULL).  Pure: every rank reaches the same
  * verdict. */
-int alog_mpi_check_config(const alog_config *cfg, char *err, size_t errlen);
+int alog_mpi_check_config(const alog_config *cfg, const alog_mpi_opts *opts,
+                          char *err, size_t errlen);
 
 /* ---- the run's set-up and its two sides -------------------------------- */
 
@@ -51,6 +53,7 @@ typedef struct alog_mpi_clock alog_mpi_clock;
 /* What the collective set-up gave every rank (setup_mpi.c). */
 typedef struct alog_mpi_setup {
     MPI_Comm comm;                 /* the run's private communicator */
+    const alog_mpi_opts *opts;     /* the model's own options */
     int rank, size;
     int64_t start_ns;              /* record 0 is due then, our clock */
     const alog_mpi_rankinfo *info; /* rank 0: every rank's, else NULL */
@@ -65,7 +68,8 @@ typedef struct alog_mpi_setup {
 extern const alog_transport alog_transport_mpi_async;
 extern const alog_transport alog_transport_mpi_blocking;
 extern const alog_transport *const alog_mpi_transports[];
-/* The transport for cfg->collect (ALOG_COLLECT_BLOCKING, else async). */
+/* The transport of a --collect value, found by its name in the
+ * registry; NULL for none. */
 const alog_transport *alog_mpi_transport_for(int collect);
 
 /* A producer rank (produce_mpi.c): the one producer loop, batches to rank

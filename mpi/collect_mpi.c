@@ -143,8 +143,7 @@ int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop)
 
 /* Header keys of this run's set-up: each transport adds its own. */
 static int mpi_header(alog_result *res, const alog_mpi_collector *c,
-                      const char *mode, const alog_config *cfg,
-                      const alog_mpi_setup *su)
+                      const char *mode, const alog_mpi_setup *su)
 {
     int64_t worst = 0;
     for (int r = 1; r < su->size; r++)
@@ -159,7 +158,8 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
     rc = rc ? rc : alog_result_header(res, "collect", "%s", mode);
     rc = rc ? rc : alog_result_header(res, "collect_wait", "%s", wait);
     rc = rc ? rc : alog_result_header(res, "batch", "%u", c->plan.batch);
-    rc = rc ? rc : alog_result_header(res, "flush_ms", "%g", cfg->flush_ms);
+    rc = rc ? rc : alog_result_header(res, "flush_ms", "%g",
+                                      su->opts->flush_ms);
     rc = rc ? rc : alog_result_header(res, "record_bytes", "%zu", c->rb);
     rc = rc ? rc : alog_result_header(
                        res, "clock_sync",
@@ -227,7 +227,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
         return ALOG_ENOMEM;
     }
     alog_mpi_collector *c = &x->c;
-    unsigned batch = cfg->batch > 0 ? cfg->batch : 1;
+    unsigned batch = su->opts->batch > 0 ? su->opts->batch : 1;
     int64_t dur_ns = 0;
     c->comm = su->comm;
     c->res = res;
@@ -235,7 +235,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     c->rb = alog_mpi_rec_bytes(cfg);
     c->cap = (size_t)batch * c->rb;
     c->plan = (alog_mpi_plan){.start_ns = su->start_ns, .end_ns = INT64_MAX,
-                              .flush_ns = (int64_t)(cfg->flush_ms * 1e6),
+                              .flush_ns = (int64_t)(su->opts->flush_ms * 1e6),
                               .count = cfg->count, .batch = batch};
     if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
         c->plan.end_ns = su->start_ns + dur_ns;
@@ -253,7 +253,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
      * producers are already sending. */
     x->hdr_rc = where_all(c, su);
     if (x->hdr_rc == ALOG_OK)
-        x->hdr_rc = mpi_header(res, c, mode, cfg, su);
+        x->hdr_rc = mpi_header(res, c, mode, su);
     su->opened = 1;
     *ctxp = x;
     return ALOG_OK;

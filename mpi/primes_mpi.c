@@ -303,7 +303,7 @@ int alog_run_primes_mpi(const alog_config *cfg, MPI_Comm comm, FILE *out,
         alog_say(d, "rank %d: %s", m.rank, alog_strerror(ALOG_ENOMEM));
         MPI_Abort(m.comm, 1);
     }
-    if (!cfg->no_baseline) {
+    if (!cfg->primes.no_baseline) {
         res.baseline = 1;
         if (m.rank == 0) {
             double t = MPI_Wtime();

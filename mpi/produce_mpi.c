@@ -182,10 +182,10 @@ static int producer_init(producer *p, const alog_config *cfg,
 {
     p->comm = su->comm;
     p->rb = alog_mpi_rec_bytes(cfg);
-    p->batch = cfg->batch > 0 ? cfg->batch : 1;
+    p->batch = su->opts->batch > 0 ? su->opts->batch : 1;
     p->cap = (size_t)p->batch * p->rb;
     p->paced = interval > 0;
-    p->flush_ns = (int64_t)(cfg->flush_ms * 1e6);
+    p->flush_ns = (int64_t)(su->opts->flush_ms * 1e6);
     p->window = p->paced ? 1 : window_for(p->cap);
     /* Spinning is worth it only when it is a small share of the interval. */
     p->warm_ns = interval >= ALOG_MPI_WARM_NS * 20 ? ALOG_MPI_WARM_NS : 0;

@@ -55,10 +55,11 @@ static void hand_out(MPI_Comm comm, int rank, int size, const int64_t *all,
     }
 }
 
-int alog_mpi_check_config(const alog_config *cfg, char *err, size_t errlen)
+int alog_mpi_check_config(const alog_config *cfg, const alog_mpi_opts *opts,
+                          char *err, size_t errlen)
 {
     size_t rb = alog_mpi_rec_bytes(cfg);
-    unsigned batch = cfg->batch > 0 ? cfg->batch : 1;
+    unsigned batch = opts->batch > 0 ? opts->batch : 1;
 
     if ((uint64_t)batch * rb > ALOG_MPI_MSG_MAX) {
         if (err != NULL && errlen > 0)
@@ -73,9 +74,8 @@ int alog_mpi_check_config(const alog_config *cfg, char *err, size_t errlen)
 
 const alog_transport *alog_mpi_transport_for(int collect)
 {
-    return alog_transport_find(alog_mpi_transports,
-                               collect == ALOG_COLLECT_BLOCKING ? "blocking"
-                                                                : "async");
+    const char *name = alog_mpi_collect_name(collect);
+    return name ? alog_transport_find(alog_mpi_transports, name) : NULL;
 }
 
 /* The collective set-up: every rank ends with su filled (info and clk
@@ -125,16 +125,17 @@ static int agree(const alog_mpi_setup *su, int rc)
     return (int)verdict;
 }
 
-int alog_run_mpi(const alog_config *cfg, MPI_Comm world, FILE *out,
-                 const alog_diag *diag)
+int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
+                 MPI_Comm world, FILE *out, const alog_diag *diag)
 {
-    alog_mpi_setup su = {0};
+    alog_mpi_setup su = {.opts = opts};
     int rc = ALOG_OK;
 
     ALOG_MPI_CHECK(world, MPI_Comm_size(world, &su.size));
-    if (su.size < 2 || alog_mpi_check_config(cfg, NULL, 0) != 0)
+    const alog_transport *t = alog_mpi_transport_for(opts->collect);
+    if (su.size < 2 || t == NULL ||
+        alog_mpi_check_config(cfg, opts, NULL, 0) != 0)
         return ALOG_EINVAL;
-    const alog_transport *t = alog_mpi_transport_for(cfg->collect);
     /* A private communicator: our tags never meet the caller's messages,
      * and its errors come back to us. */
     ALOG_MPI_CHECK(world, MPI_Comm_dup(world, &su.comm));

@@ -88,9 +88,9 @@ static int threads_from_env(alog_config *cfg, const alog_diag *d, char *err,
 static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
                      char *err, size_t errlen)
 {
-    (void)ctx;
+    const alog_omp_opts *opts = ctx;
     int rc = threads_from_env(cfg, d, err, errlen);
-    if (rc == 0 && alog_omp_transport_for(cfg->collect) == NULL) {
+    if (rc == 0 && alog_omp_transport_for(opts->collect) == NULL) {
         snprintf(err, errlen, "%s: --collect: no such collector", d->prog);
         rc = ALOG_EINVAL;
     }
@@ -101,11 +101,11 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
 static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
                    void *ctx)
 {
-    (void)ctx;
+    alog_omp_opts *opts = ctx;
     /* run.c installs the signal handlers and says its own errors on d. */
-    alog_run_env env = {.model = "omp", .diag = d};
-    return alog_run_transport(alog_omp_transport_for(cfg->collect), cfg, &env,
-                              out);
+    alog_run_env env = {.model = "omp", .diag = d, .setup = opts};
+    return alog_run_transport(alog_omp_transport_for(opts->collect), cfg,
+                              &env, out);
 }
 
 static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
@@ -131,10 +131,14 @@ static const alog_program_job jobs[] = {
 
 int main(int argc, char **argv)
 {
+    alog_omp_opts opts;
+    const alog_optset own = alog_omp_optset(&opts);
     const alog_program prog = {
         .name = "alog-omp",
         .model = ALOG_MODEL_OMP,
+        .options = &own,
         .jobs = jobs,
+        .ctx = &opts,
     };
     return alog_program_main(&prog, argc, argv);
 }

@@ -15,6 +15,7 @@
 #define ALOG_OMP_H
 
 #include "alog.h"
+#include "options_omp.h"
 #include "transport.h"
 
 /* Most threads a run may ask for (the same bound as -n). */
@@ -25,8 +26,9 @@ extern const alog_transport alog_transport_omp_thread;
 /* Both, NULL-terminated, for alog_transport_find. */
 extern const alog_transport *const alog_omp_transports[];
 
-/* The transport for cfg->collect (ALOG_COLLECT_NONE, _THREAD or _DEFAULT,
- * which means "thread"); NULL for any other value. */
+/* The transport of a --collect value (ALOG_OMP_COLLECT_*), found by its
+ * name in the registry; NULL for any other value.  Its open() wants the
+ * run env's setup to be the model's alog_omp_opts. */
 const alog_transport *alog_omp_transport_for(int collect);
 
 /* Parse an OMP_NUM_THREADS value strictly: digits only, 1 to

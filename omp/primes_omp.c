@@ -135,7 +135,7 @@ int alog_run_primes_omp(const alog_config *cfg, FILE *out,
         alog_primes_part_init(&parts[k], (int)k);
     alog_signals_install();
 
-    if (!cfg->no_baseline) {
+    if (!cfg->primes.no_baseline) {
         res.baseline = 1;
         res.serial_s = alog_primes_serial(&job, &res.serial);
     }

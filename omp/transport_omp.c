@@ -416,6 +416,9 @@ static void run_free(omp_run *run)
 static int omp_open(void **ctxp, const alog_config *cfg,
                     const alog_run_env *env, alog_result *res, int mode)
 {
+    const alog_omp_opts *opts = env->setup; /* the model's own options */
+    if (opts == NULL)
+        return ALOG_EINVAL;
     unsigned n = alog_result_producers(res);
     if (n == 0 || n > ALOG_OMP_THREADS_MAX)
         return ALOG_EINVAL;
@@ -448,7 +451,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
         atomic_init(&p->started, 0);
         atomic_init(&p->done, 0);
         if (mode == MODE_THREAD) {
-            rc = alog_ring_new(&p->ring, cfg->ring ? cfg->ring : 4096);
+            rc = alog_ring_new(&p->ring, opts->ring ? opts->ring : 4096);
             if (rc == 0)
                 ring_cap = alog_ring_capacity(p->ring);
         }
@@ -598,10 +601,6 @@ const alog_transport *const alog_omp_transports[] = {
 
 const alog_transport *alog_omp_transport_for(int collect)
 {
-    switch (collect) {
-    case ALOG_COLLECT_NONE: return &alog_transport_omp_none;
-    case ALOG_COLLECT_THREAD:
-    case ALOG_COLLECT_DEFAULT: return &alog_transport_omp_thread;
-    }
-    return NULL;
+    const char *name = alog_omp_collect_name(collect);
+    return name ? alog_transport_find(alog_omp_transports, name) : NULL;
 }

@@ -333,19 +333,40 @@ enum alog_model {
 };
 enum alog_job { ALOG_JOB_LOG = 0, ALOG_JOB_PRIMES = 1 };
 enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
-enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
-enum alog_collect {
-    ALOG_COLLECT_ASYNC = 0,    /* mpi: pre-posted receives + Waitsome */
-    ALOG_COLLECT_BLOCKING = 1, /* mpi: MPI_Recv(ANY_SOURCE) loop */
-    ALOG_COLLECT_THREAD = 2,   /* omp: collector thread over SPSC rings */
-    ALOG_COLLECT_NONE = 3,     /* omp: each thread its own list */
-    ALOG_COLLECT_DEFAULT = -1  /* the model's default */
-};
-enum alog_schedule { ALOG_SCHED_STATIC = 0, ALOG_SCHED_DYNAMIC = 1 };
 enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
 
-/* Everything a run is asked to do.  Filled by alog_options_parse from the
- * one option table; alog_config_free releases the lists. */
+/* The async model's options (alog-async; wire also alog-producer). */
+enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
+typedef struct alog_async_opts {
+    int wire;     /* ALOG_WIRE_* */
+    int readers;  /* ALOG_READERS_*: the transport, by its registry name */
+    char **exec;  /* --exec commands, one producer each */
+    unsigned n_exec;
+} alog_async_opts;
+
+/* The primes job's options (every collecting program). */
+enum alog_schedule { ALOG_SCHED_STATIC = 0, ALOG_SCHED_DYNAMIC = 1 };
+typedef struct alog_primes_opts {
+    uint64_t number;             /* number to test */
+    uint64_t range_lo, range_hi; /* --range A:B, hi 0 = unset */
+    unsigned parts;              /* P, 0 = the model's default */
+    int schedule;                /* ALOG_SCHED_* */
+    int kernel;                  /* --kernel, -1: $ALOG_PRIMES_KERNEL */
+    int processes;               /* async: parts in child processes */
+    int no_baseline;             /* skip the serial baseline */
+} alog_primes_opts;
+
+/* The alog-producer program's own options. */
+typedef struct alog_producer_opts {
+    int id;           /* this producer's index */
+    int64_t start_ns; /* schedule start, CLOCK_MONOTONIC (0: now) */
+} alog_producer_opts;
+
+/* Everything a run is asked to do: the options every model shares, then
+ * the core's models' own parts.  The MPI and OpenMP models keep theirs in
+ * their libraries (alog_mpi_opts, alog_omp_opts), parsed by the same
+ * parser from their own option rows (options.h).  Filled by
+ * alog_options_parse; alog_config_free releases the lists. */
 typedef struct alog_config {
     int model;              /* ALOG_MODEL_* of the program */
     int job;                /* ALOG_JOB_* */
@@ -356,52 +377,27 @@ typedef struct alog_config {
     uint64_t count;         /* records per producer; 0 with duration */
     double duration;        /* seconds; 0: stop by count */
     unsigned payload;       /* record size on the wire, bytes; 0 natural */
-    int wire;               /* ALOG_WIRE_* */
-    int readers;            /* ALOG_READERS_* */
-    char **exec;            /* --exec commands (async) */
-    unsigned n_exec;
+    uint64_t work;          /* trial-division steps per record, producer side */
+    uint64_t collect_work;  /* the same, where the model stores a record */
+    int64_t fail_after;     /* testing: producer stops after K (-1 never) */
     int format;             /* ALOG_FMT_* */
     int show;               /* ALOG_SHOW_*: records + timeline or report only */
     const char *output;     /* report file, NULL: stdout */
-    uint64_t work;          /* trial-division steps per record, producer side */
-    uint64_t collect_work;  /* the same, where the model stores a record */
-    int collect;            /* ALOG_COLLECT_* */
-    unsigned batch;         /* mpi: records per message (1: unbatched) */
-    double flush_ms;        /* mpi: batch flush deadline */
-    int64_t fail_after;     /* testing: producer stops after K (-1 never) */
-    unsigned ring;          /* omp: ring capacity, records */
-    uint64_t number;        /* primes: number to test */
-    uint64_t range_lo, range_hi; /* primes: --range A:B, hi 0 = unset */
-    unsigned parts;         /* primes: P, 0 = model default */
-    int schedule;           /* primes: ALOG_SCHED_* */
-    int kernel;             /* primes: --kernel, -1: $ALOG_PRIMES_KERNEL */
-    int processes;          /* primes async: parts in child processes */
-    int no_baseline;        /* primes: skip the serial baseline */
-    int producer_id;        /* alog-producer: this producer's index */
-    int64_t start_ns;       /* alog-producer: schedule start (0: now) */
+    alog_async_opts async;  /* the async model's */
+    alog_primes_opts primes; /* the primes job's */
+    alog_producer_opts producer; /* alog-producer's */
 } alog_config;
 
 /* Defaults of the original experiment: 3 producers, 0.2,0.1,1 s, 10 each. */
 void alog_config_init(alog_config *cfg, int model);
 void alog_config_free(alog_config *cfg);
-/* Producers the run will have (producers, or one per interval). */
+/* Producers the run will have (producers, or one per command or
+ * interval). */
 unsigned alog_config_producers(const alog_config *cfg);
 /* Interval of producer i in ns (cycled; from rate if set). */
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
 
-enum alog_parse {
-    ALOG_PARSE_OK = 0,
-    ALOG_PARSE_HELP = 1,    /* --help: print alog_options_usage, exit 0 */
-    ALOG_PARSE_BAD = 2,     /* err holds the one-line message; exit 2 */
-    ALOG_PARSE_VERSION = 3  /* --version: print ALOG_VERSION, exit 0 */
-};
-/* Parse argv (argv[0] is the program) for `model`: an optional job name
- * (log|primes) first, then options.  On ALOG_PARSE_BAD a one-line message
- * naming the bad value is in err.  Parsing has no side effect but cfg. */
-int alog_options_parse(alog_config *cfg, int model, int argc, char **argv,
-                       char *err, size_t errlen);
-/* --help text for `model`, generated from the option table. */
-void alog_options_usage(FILE *f, int model, const char *prog);
+/* Parsing and --help live in options.h. */
 
 /* ---- report ---------------------------------------------------------- *
  *

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "alog.h"
-#include "options_main.h"
+#include "options.h"
 #include "produce.h"
 
 #define BUF_BYTES (256u << 10) /* fewer, larger writes: +5% end to end */
@@ -68,12 +68,12 @@ int main(int argc, char **argv)
     alog_signals_install();
     alog_timerslack_set(1);
 
-    unsigned id = (unsigned)cfg.producer_id;
+    unsigned id = (unsigned)cfg.producer.id;
     int64_t interval = alog_config_interval_ns(&cfg, id);
     size_t slack = cfg.payload > BUF_SLACK ? cfg.payload : BUF_SLACK;
     /* Paced, every record leaves the moment it is made (a write each);
      * unthrottled, full blocks leave by vmsplice when stdout is a pipe. */
-    pipe_out o = {.wire = cfg.wire, .payload = cfg.payload};
+    pipe_out o = {.wire = cfg.async.wire, .payload = cfg.payload};
     int rc = alog_sink_open(&o.sink, STDOUT_FILENO,
                             interval > 0 ? 1 : BUF_BYTES, slack, interval == 0);
     if (rc != 0) {
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
         alog_config_free(&cfg);
         return 1;
     }
-    int64_t start = cfg.start_ns > 0 ? cfg.start_ns : alog_now_ns();
+    int64_t start = cfg.producer.start_ns > 0 ? cfg.producer.start_ns : alog_now_ns();
     alog_produce_spec spec = {
         .producer = id,
         .start_ns = start,

@@ -99,9 +99,9 @@ typedef struct alog_primes_job {
     uint64_t slice;     /* integers per slice between polls/yields */
 } alog_primes_job;
 
-/* The job of cfg with P = cfg->parts, or `default_parts` when that is 0
+/* The job of cfg with P = cfg->primes.parts, or `default_parts` when that is 0
  * (then clamped to the size of the work, at least 1).  The kernel is
- * cfg->kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run alog_primes_check first: this one does not
+ * cfg->primes.kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run alog_primes_check first: this one does not
  * report errors (ALOG_EINVAL for what check refuses). */
 int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
                          unsigned default_parts);
@@ -201,8 +201,8 @@ int alog_primes_outcome(const alog_primes_result *res);
 /* ---- runs ----------------------------------------------------------------- */
 
 /* The async program's primes job: P interleaved tasks on this thread
- * (cfg->processes == 0, default P = 4) or P child processes (default P =
- * the cores).  Serial baseline first unless cfg->no_baseline.  Writes the
+ * (cfg->primes.processes == 0, default P = 4) or P child processes (default P =
+ * the cores).  Serial baseline first unless cfg->primes.no_baseline.  Writes the
  * report to out; returns 0, ALOG_EINTR, ALOG_EIO, or ALOG_ESYS,
  * ALOG_ENOMEM (no report; said through d) or ALOG_ESHORT (a child process
  * failed; the report shows which). */

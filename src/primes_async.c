@@ -290,33 +290,33 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out,
                           const alog_diag *d)
 {
     alog_primes_job job;
-    unsigned def = cfg->processes ? online_cores() : 4;
+    unsigned def = cfg->primes.processes ? online_cores() : 4;
     if (alog_primes_job_init(&job, cfg, def) != 0)
         return ALOG_EINVAL; /* alog_primes_check said why */
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
     alog_primes_result res;
     if (parts == NULL ||
-        alog_primes_result_init(&res, cfg->processes ? "processes" : "async",
+        alog_primes_result_init(&res, cfg->primes.processes ? "processes" : "async",
                                 "CLOCK_MONOTONIC", &job, parts) != ALOG_OK) {
         free(parts);
         return failed(d, ALOG_ENOMEM);
     }
     for (unsigned k = 0; k < job.parts; k++)
         alog_primes_part_init(&parts[k], (int)k);
-    int rc = cfg->processes
+    int rc = cfg->primes.processes
                  ? alog_primes_result_extra(&res, "processes", "%u", job.parts)
                  : alog_primes_result_extra(&res, "tasks", "%u", job.parts);
-    if (rc == ALOG_OK && !cfg->processes)
+    if (rc == ALOG_OK && !cfg->primes.processes)
         rc = alog_primes_result_extra(&res, "threads", "1");
     if (rc == ALOG_OK)
         rc = alog_signals_install();
-    if (rc == ALOG_OK && !cfg->no_baseline) {
+    if (rc == ALOG_OK && !cfg->primes.no_baseline) {
         res.baseline = 1;
         res.serial_s = alog_primes_serial(&job, &res.serial);
     }
     if (rc == ALOG_OK && !signalled()) {
         int64_t t0 = alog_now_ns();
-        rc = cfg->processes ? run_processes(&job, parts)
+        rc = cfg->primes.processes ? run_processes(&job, parts)
                             : run_interleaved(&job, parts);
         res.model_s = (double)(alog_now_ns() - t0) * 1e-9;
     }

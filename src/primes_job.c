@@ -19,12 +19,12 @@ static void work_of(const alog_config *cfg, uint64_t *lo, uint64_t *hi,
                     int *empty)
 {
     *empty = 0;
-    if (cfg->range_hi != 0) {
-        *lo = cfg->range_lo;
-        *hi = cfg->range_hi;
+    if (cfg->primes.range_hi != 0) {
+        *lo = cfg->primes.range_lo;
+        *hi = cfg->primes.range_hi;
         return;
     }
-    uint64_t r = alog_isqrt(cfg->number);
+    uint64_t r = alog_isqrt(cfg->primes.number);
     *lo = 2;
     *hi = r;
     if (r < 2) {
@@ -39,8 +39,8 @@ static int kernel_of(const alog_config *cfg, int *kernel, const char **bad)
 {
     *kernel = ALOG_KERNEL_DEFAULT;
     *bad = NULL;
-    if (cfg->kernel >= 0) {
-        *kernel = cfg->kernel;
+    if (cfg->primes.kernel >= 0) {
+        *kernel = cfg->primes.kernel;
         return 0;
     }
     const char *s = getenv("ALOG_PRIMES_KERNEL");
@@ -58,13 +58,13 @@ int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
 {
     if (err != NULL && errlen > 0)
         err[0] = '\0';
-    if (cfg->range_hi != 0 && cfg->range_lo > cfg->range_hi) {
+    if (cfg->primes.range_hi != 0 && cfg->primes.range_lo > cfg->primes.range_hi) {
         if (err != NULL)
             snprintf(err, errlen,
                      "%s: --range '%llu:%llu': A must not be above B "
                      "(see --help)", prog,
-                     (unsigned long long)cfg->range_lo,
-                     (unsigned long long)cfg->range_hi);
+                     (unsigned long long)cfg->primes.range_lo,
+                     (unsigned long long)cfg->primes.range_hi);
         return ALOG_EINVAL;
     }
     int kernel;
@@ -76,29 +76,29 @@ int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
                      "(see --help)", prog, bad);
         return ALOG_EINVAL;
     }
-    if (cfg->parts == 0)
+    if (cfg->primes.parts == 0)
         return 0; /* the model's default, fitted to the work */
     uint64_t lo, hi;
     int empty;
     work_of(cfg, &lo, &hi, &empty);
     /* one part may always be asked for, even with nothing to do */
-    if (cfg->parts == 1 || (!empty && cfg->parts - 1 <= hi - lo))
+    if (cfg->primes.parts == 1 || (!empty && cfg->primes.parts - 1 <= hi - lo))
         return 0;
     if (err != NULL) {
         char what[96];
-        if (cfg->range_hi != 0)
+        if (cfg->primes.range_hi != 0)
             snprintf(what, sizeof what, "%llu numbers in %llu:%llu",
                      (unsigned long long)(hi - lo + 1),
                      (unsigned long long)lo, (unsigned long long)hi);
         else if (empty)
             snprintf(what, sizeof what, "0 divisors to try for %llu",
-                     (unsigned long long)cfg->number);
+                     (unsigned long long)cfg->primes.number);
         else
             snprintf(what, sizeof what, "%llu divisors to try (2..%llu)",
                      (unsigned long long)(hi - lo + 1),
                      (unsigned long long)hi);
         snprintf(err, errlen, "%s: --parts '%u': more parts than the %s "
-                 "(see --help)", prog, cfg->parts, what);
+                 "(see --help)", prog, cfg->primes.parts, what);
     }
     return ALOG_EINVAL;
 }
@@ -110,17 +110,17 @@ int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
     const char *bad;
     if (kernel_of(cfg, &job->kernel, &bad) != 0)
         return ALOG_EINVAL;
-    job->range = cfg->range_hi != 0;
-    job->number = cfg->number;
-    job->range_lo = cfg->range_lo;
-    job->range_hi = cfg->range_hi;
-    job->schedule = cfg->schedule == ALOG_SCHED_DYNAMIC ? ALOG_SCHED_DYNAMIC
+    job->range = cfg->primes.range_hi != 0;
+    job->number = cfg->primes.number;
+    job->range_lo = cfg->primes.range_lo;
+    job->range_hi = cfg->primes.range_hi;
+    job->schedule = cfg->primes.schedule == ALOG_SCHED_DYNAMIC ? ALOG_SCHED_DYNAMIC
                                                         : ALOG_SCHED_STATIC;
     work_of(cfg, &job->lo, &job->hi, &job->empty);
     if (job->range && job->lo > job->hi)
         return ALOG_EINVAL;
     uint64_t span = job->empty ? 0 : job->hi - job->lo;
-    unsigned p = cfg->parts;
+    unsigned p = cfg->primes.parts;
     if (p == 0) {
         p = default_parts > 0 ? default_parts : 1;
         if (job->empty)

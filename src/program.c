@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "options_main.h"
+#include "options.h"
 
 static const char *const job_names[] = {
     [ALOG_JOB_LOG] = "log",
@@ -100,9 +100,9 @@ int alog_program_main(const alog_program *p, int argc, char **argv)
     const int root = is_root(p);
     alog_config cfg;
     char err[512];
-    int verdict = alog_options_parse(&cfg, p->model, argc, argv, err,
-                                     sizeof err);
-    int status = alog_options_verdict(verdict, p->model, p->name,
+    int verdict = alog_options_parse(&cfg, p->model, p->options, argc, argv,
+                                     err, sizeof err);
+    int status = alog_options_verdict(verdict, p->model, p->options, p->name,
                                       argc > 0 ? argv[0] : NULL, err, root);
     if (status < 0) {
         const alog_program_job *j = find_job(p, cfg.job);

@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "alog.h"
+#include "options.h"
 
 /* One job of a program (ALOG_JOB_LOG or ALOG_JOB_PRIMES). */
 typedef struct alog_program_job {
@@ -49,6 +50,7 @@ typedef struct alog_program_job {
 typedef struct alog_program {
     const char *name;            /* "alog-async": message prefix, --version */
     int model;                   /* ALOG_MODEL_* for the option table */
+    const alog_optset *options;  /* the model's own option rows, or NULL */
     const alog_program_job *jobs; /* ended by an entry with run == NULL */
     /* MPI hooks; both NULL for a program of one process. */
     int (*is_root)(void *ctx);          /* 1 on the rank that prints */

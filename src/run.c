@@ -15,12 +15,19 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "transport.h"
 
 const alog_transport *const alog_transports[] = {
     &alog_transport_epoll,
     &alog_transport_threads,
     &alog_transport_dummy,
+    NULL,
+};
+
+const alog_transport *const alog_async_transports[] = {
+    &alog_transport_epoll,
+    &alog_transport_threads,
     NULL,
 };
 
@@ -70,7 +77,7 @@ int alog_pipes_describe(alog_result *res, const alog_config *cfg,
     int rc = alog_result_header(res, "readers", "%s", readers);
     if (rc == 0)
         rc = alog_result_header(res, "wire", "%s",
-                                cfg->wire == ALOG_WIRE_BINARY ? "binary"
+                                cfg->async.wire == ALOG_WIRE_BINARY ? "binary"
                                                               : "text");
     return rc;
 }
@@ -115,7 +122,7 @@ static int cpu_split(alog_result *res, int64_t self_ns, int64_t children_ns)
 
 static unsigned run_producers(const alog_config *cfg)
 {
-    return cfg->n_exec > 0 ? cfg->n_exec : alog_config_producers(cfg);
+    return cfg->async.n_exec > 0 ? cfg->async.n_exec : alog_config_producers(cfg);
 }
 
 /* Header keys and per-producer targets: everything known before start. */
@@ -131,7 +138,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
         rc = alog_result_header(res, "transport", "%s", t->name);
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
-        if (cfg->n_exec > 0) {
+        if (cfg->async.n_exec > 0) {
             /* A command's lines are neither paced nor counted by us. */
             alog_result_set_target(res, i, 0, 0);
         } else {
@@ -149,7 +156,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
 static int reserve_lists(alog_result *res, const alog_config *cfg)
 {
     unsigned n = alog_result_producers(res), fast = 0;
-    if (cfg->count == 0 || cfg->n_exec > 0)
+    if (cfg->count == 0 || cfg->async.n_exec > 0)
         return 1;
     for (unsigned i = 0; i < n; i++)
         fast += alog_config_interval_ns(cfg, i) == 0;
@@ -260,7 +267,7 @@ static rlim_t files_needed(unsigned n)
 int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
 {
     unsigned n = run_producers(cfg);
-    if (cfg->n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
+    if (cfg->async.n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
         /* Each command is one producer: a different count is a mistake. */
         alog_say(diag,
                  "--producers '%u': --exec gives %u producer(s), one per "
@@ -280,11 +287,11 @@ int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
             rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < files_needed(n)) {
             unsigned long long need = files_needed(n);
             unsigned long long lim = rl.rlim_cur;
-            if (cfg->n_exec > 0)
+            if (cfg->async.n_exec > 0)
                 alog_say(diag,
                          "--exec '%s': %u commands need %llu open files, the "
                          "limit is %llu (ulimit -n) (see --help)",
-                         cfg->exec[n - 1], n, need, lim);
+                         cfg->async.exec[n - 1], n, need, lim);
             else
                 alog_say(diag,
                          "--producers '%u': needs %llu open files, the limit "
@@ -294,8 +301,9 @@ int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
         }
     }
     const alog_transport *t = alog_transport_find(
-        alog_transports,
-        cfg->readers == ALOG_READERS_THREADS ? "threads" : "epoll");
+        alog_async_transports, alog_readers_name(cfg->async.readers));
+    if (t == NULL)
+        return ALOG_EINVAL;
     alog_run_env env = {.model = "async", .diag = diag};
     return alog_run_transport(t, cfg, &env, out);
 }

@@ -335,7 +335,7 @@ static int spawn_producer(alog_child *c, const char *path,
         argv[k++] = a_dur;
     }
     argv[k++] = "--wire";
-    argv[k++] = cfg->wire == ALOG_WIRE_BINARY ? "binary" : "text";
+    argv[k++] = cfg->async.wire == ALOG_WIRE_BINARY ? "binary" : "text";
     snprintf(a_payload, sizeof a_payload, "%u", cfg->payload);
     argv[k++] = "--payload";
     argv[k++] = a_payload;
@@ -369,7 +369,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
     char path[4096];
     memset(p, 0, sizeof *p);
     p->n = alog_result_producers(res);
-    p->foreign = cfg->n_exec > 0;
+    p->foreign = cfg->async.n_exec > 0;
     if (p->n == 0)
         return ALOG_EINVAL;
     if (!p->foreign) {
@@ -400,14 +400,14 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         int rc;
         char where[64];
         if (p->foreign)
-            rc = alog_spawn_shell(&p->child[i], cfg->exec[i], flags);
+            rc = alog_spawn_shell(&p->child[i], cfg->async.exec[i], flags);
         else
             rc = spawn_producer(&p->child[i], path, cfg, i, p->n, start_ns,
                                 flags);
         if (rc != 0) {
             int e = errno;
             alog_say(d, "cannot start producer %u (%s): %s", i,
-                     p->foreign ? cfg->exec[i] : path, strerror(e));
+                     p->foreign ? cfg->async.exec[i] : path, strerror(e));
             for (unsigned j = 0; j < i; j++) {
                 close(p->child[j].fd);
                 p->child[j].fd = -1;
@@ -420,7 +420,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
             return rc;
         }
         if (p->foreign)
-            rc = alog_result_set_where(res, i, cfg->exec[i]);
+            rc = alog_result_set_where(res, i, cfg->async.exec[i]);
         else {
             snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
             rc = alog_result_set_where(res, i, where);

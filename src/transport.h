@@ -50,8 +50,10 @@ extern const alog_transport alog_transport_dummy;
 /* Find `name` in a NULL-terminated table; NULL if absent. */
 const alog_transport *alog_transport_find(const alog_transport *const *table,
                                           const char *name);
-/* The core registry (NULL-terminated). */
+/* The core registry (NULL-terminated), and the async model's: the
+ * collectors --readers names (epoll, threads; no test double). */
 extern const alog_transport *const alog_transports[];
+extern const alog_transport *const alog_async_transports[];
 
 /* The generic collector run, for every model: result, header, targets,
  * open, collect, close, timing, report to out.  Returns the outcome code

@@ -79,7 +79,7 @@ static int dummy_collect(void *ctx, alog_result *res, const atomic_int *stop)
             r->produce_ns = r->sched_ns + (int64_t)((k * 7 + p * 3) % 50) * 100;
             r->collect_ns = r->produce_ns + 5000 + (int64_t)(k % 13) * 1000;
             r->clock_ms = r->produce_ns / 1000000;
-            int b = alog_wire_encode(cfg->wire, r, cfg->payload, x->line,
+            int b = alog_wire_encode(cfg->async.wire, r, cfg->payload, x->line,
                                      ALOG_WIRE_MAX);
             r->bytes = b > 0 ? (uint32_t)b : 0;
             x->sent[p]++;

@@ -80,7 +80,7 @@ static int epoll_open(void **ctx, const alog_config *cfg,
                                    : x->want;
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
-        alog_decoder_init(&x->p[i].dec, cfg->wire, cfg->n_exec > 0, i);
+        alog_decoder_init(&x->p[i].dec, cfg->async.wire, cfg->async.n_exec > 0, i);
         x->p[i].store = (alog_store){.list = alog_result_list(res, i),
                                      .work = cfg->collect_work};
     }

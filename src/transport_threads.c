@@ -176,7 +176,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
         r->fd = x->pipes.child[i].fd;
         r->store = (alog_store){.list = alog_result_list(res, i),
                                 .work = cfg->collect_work};
-        alog_decoder_init(&r->dec, cfg->wire, cfg->n_exec > 0, i);
+        alog_decoder_init(&r->dec, cfg->async.wire, cfg->async.n_exec > 0, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {
             alog_say(env->diag, "cannot start reader thread %u: %s", i,

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 
 #include "alog.h"
-#include "options_main.h"
+#include "options.h"
+#include "options_mpi.h"
+#include "options_omp.h"
 
 #define MAX_ARGS 32
 
@@ -30,6 +32,24 @@ static const char *prog_of(int model)
     }
 }
 
+/* The MPI and OpenMP models' own options, filled by every parse for those
+ * models (their programs own them the same way). */
+static alog_mpi_opts mpi_opts_;
+static alog_omp_opts omp_opts_;
+
+/* The model's own option set, as its program passes it. */
+static const alog_optset *own_for(int model)
+{
+    static alog_optset mpi_set, omp_set;
+    mpi_set = alog_mpi_optset(&mpi_opts_);
+    omp_set = alog_omp_optset(&omp_opts_);
+    if (model == ALOG_MODEL_MPI)
+        return &mpi_set;
+    if (model == ALOG_MODEL_OMP)
+        return &omp_set;
+    return NULL;
+}
+
 /* Parse a NULL-terminated list of words (argv[0] is the model's program). */
 static int parse_v(alog_config *cfg, int model, char *err, size_t errlen,
                    va_list ap)
@@ -42,7 +62,8 @@ static int parse_v(alog_config *cfg, int model, char *err, size_t errlen,
         argv[argc++] = (char *)a;
     }
     argv[argc] = NULL;
-    return alog_options_parse(cfg, model, argc, argv, err, errlen);
+    return alog_options_parse(cfg, model, own_for(model), argc, argv, err,
+                              errlen);
 }
 
 static int parse(alog_config *cfg, int model, char *err, ...)
@@ -88,27 +109,24 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(cfg->count, 10);
     assert_true(cfg->duration == 0);
     assert_int_equal(cfg->payload, 0);
-    assert_int_equal(cfg->wire, ALOG_WIRE_TEXT);
-    assert_int_equal(cfg->readers, ALOG_READERS_EPOLL);
-    assert_null(cfg->exec);
-    assert_int_equal(cfg->n_exec, 0);
+    assert_int_equal(cfg->async.wire, ALOG_WIRE_TEXT);
+    assert_int_equal(cfg->async.readers, ALOG_READERS_EPOLL);
+    assert_null(cfg->async.exec);
+    assert_int_equal(cfg->async.n_exec, 0);
     assert_int_equal(cfg->format, ALOG_FMT_TABLE);
     assert_int_equal(cfg->show, ALOG_SHOW_AUTO);
     assert_null(cfg->output);
     assert_int_equal(cfg->work, 0);
-    assert_int_equal(cfg->batch, 1);
-    assert_true(cfg->flush_ms == 10.0);
     assert_int_equal(cfg->fail_after, -1);
-    assert_int_equal(cfg->ring, 4096);
-    assert_int_equal(cfg->number, UINT64_C(10657331232548839));
-    assert_int_equal(cfg->range_lo, 0);
-    assert_int_equal(cfg->range_hi, 0);
-    assert_int_equal(cfg->parts, 0);
-    assert_int_equal(cfg->schedule, ALOG_SCHED_STATIC);
-    assert_int_equal(cfg->processes, 0);
-    assert_int_equal(cfg->no_baseline, 0);
-    assert_int_equal(cfg->producer_id, 0);
-    assert_int_equal(cfg->start_ns, 0);
+    assert_int_equal(cfg->primes.number, UINT64_C(10657331232548839));
+    assert_int_equal(cfg->primes.range_lo, 0);
+    assert_int_equal(cfg->primes.range_hi, 0);
+    assert_int_equal(cfg->primes.parts, 0);
+    assert_int_equal(cfg->primes.schedule, ALOG_SCHED_STATIC);
+    assert_int_equal(cfg->primes.processes, 0);
+    assert_int_equal(cfg->primes.no_baseline, 0);
+    assert_int_equal(cfg->producer.id, 0);
+    assert_int_equal(cfg->producer.start_ns, 0);
     assert_int_equal(alog_config_producers(cfg), 3);
     assert_int_equal(alog_config_interval_ns(cfg, 0), 200000000);
     assert_int_equal(alog_config_interval_ns(cfg, 1), 100000000);
@@ -116,18 +134,29 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(alog_config_interval_ns(cfg, 3), 200000000);
 }
 
+/* The defaults of the models' own options, after a parse for the model. */
+static void check_model_defaults(int model)
+{
+    if (model == ALOG_MODEL_MPI) {
+        assert_int_equal(mpi_opts_.collect, ALOG_MPI_COLLECT_ASYNC);
+        assert_int_equal(mpi_opts_.batch, 1);
+        assert_true(mpi_opts_.flush_ms == 10.0);
+    }
+    if (model == ALOG_MODEL_OMP) {
+        assert_int_equal(omp_opts_.collect, ALOG_OMP_COLLECT_THREAD);
+        assert_int_equal(omp_opts_.ring, 4096);
+    }
+}
+
 static void test_defaults(void **state)
 {
     (void)state;
     static const int models[] = {ALOG_MODEL_ASYNC, ALOG_MODEL_MPI,
                                  ALOG_MODEL_OMP, ALOG_MODEL_PRODUCER};
-    static const int collect[] = {ALOG_COLLECT_DEFAULT, ALOG_COLLECT_ASYNC,
-                                  ALOG_COLLECT_THREAD, ALOG_COLLECT_DEFAULT};
     for (size_t m = 0; m < 4; m++) {
         alog_config cfg;
         alog_config_init(&cfg, models[m]);
         check_defaults(&cfg, models[m]);
-        assert_int_equal(cfg.collect, collect[m]);
         /* init allocates nothing: a second init must not leak */
         alog_config_init(&cfg, models[m]);
         alog_config_free(&cfg);
@@ -135,7 +164,7 @@ static void test_defaults(void **state)
         char err[256];
         assert_int_equal(parse(&cfg, models[m], err, NULL), ALOG_PARSE_OK);
         check_defaults(&cfg, models[m]);
-        assert_int_equal(cfg.collect, collect[m]);
+        check_model_defaults(models[m]);
         assert_string_equal(err, "");
         alog_config_free(&cfg);
 
@@ -169,6 +198,11 @@ static void test_defaults(void **state)
             assert_int_equal(rc_, ALOG_PARSE_OK);                            \
             {                                                                \
                 const alog_config *cfg = &c_;                                \
+                const alog_mpi_opts *mo = &mpi_opts_;                        \
+                const alog_omp_opts *oo = &omp_opts_;                        \
+                (void)cfg;                                                   \
+                (void)mo;                                                    \
+                (void)oo;                                                    \
                 check;                                                       \
             }                                                                \
             alog_config_free(&c_);                                           \
@@ -216,32 +250,32 @@ static void test_every_option(void **state)
     BOTH(PROD, NOJOB, "--fail-after", "5",
          assert_int_equal(cfg->fail_after, 5));
     BOTH(A, NOJOB, "--wire", "binary",
-         assert_int_equal(cfg->wire, ALOG_WIRE_BINARY));
+         assert_int_equal(cfg->async.wire, ALOG_WIRE_BINARY));
     BOTH(PROD, NOJOB, "--wire", "text",
-         assert_int_equal(cfg->wire, ALOG_WIRE_TEXT));
+         assert_int_equal(cfg->async.wire, ALOG_WIRE_TEXT));
     BOTH(A, NOJOB, "--readers", "threads",
-         assert_int_equal(cfg->readers, ALOG_READERS_THREADS));
+         assert_int_equal(cfg->async.readers, ALOG_READERS_THREADS));
     BOTH(A, NOJOB, "--exec", "echo 1 2", {
-        assert_int_equal(cfg->n_exec, 1);
-        assert_string_equal(cfg->exec[0], "echo 1 2");
+        assert_int_equal(cfg->async.n_exec, 1);
+        assert_string_equal(cfg->async.exec[0], "echo 1 2");
         assert_int_equal(alog_config_producers(cfg), 1);
     });
     BOTH(MPI, NOJOB, "--collect", "blocking",
-         assert_int_equal(cfg->collect, ALOG_COLLECT_BLOCKING));
+         assert_int_equal(mo->collect, ALOG_MPI_COLLECT_BLOCKING));
     BOTH(MPI, NOJOB, "--collect", "async",
-         assert_int_equal(cfg->collect, ALOG_COLLECT_ASYNC));
+         assert_int_equal(mo->collect, ALOG_MPI_COLLECT_ASYNC));
     BOTH(OMP, NOJOB, "--collect", "none",
-         assert_int_equal(cfg->collect, ALOG_COLLECT_NONE));
+         assert_int_equal(oo->collect, ALOG_OMP_COLLECT_NONE));
     BOTH(OMP, NOJOB, "--collect", "thread",
-         assert_int_equal(cfg->collect, ALOG_COLLECT_THREAD));
+         assert_int_equal(oo->collect, ALOG_OMP_COLLECT_THREAD));
     BOTH(MPI, "primes", "--collect", "blocking",
-         assert_int_equal(cfg->collect, ALOG_COLLECT_BLOCKING));
-    BOTH(MPI, NOJOB, "--batch", "64", assert_int_equal(cfg->batch, 64));
-    BOTH(MPI, NOJOB, "--flush-ms", "0.5", assert_true(cfg->flush_ms == 0.5));
-    BOTH(MPI, NOJOB, "--flush-ms", "0", assert_true(cfg->flush_ms == 0));
-    BOTH(OMP, NOJOB, "--ring", "2", assert_int_equal(cfg->ring, 2));
+         assert_int_equal(mo->collect, ALOG_MPI_COLLECT_BLOCKING));
+    BOTH(MPI, NOJOB, "--batch", "64", assert_int_equal(mo->batch, 64));
+    BOTH(MPI, NOJOB, "--flush-ms", "0.5", assert_true(mo->flush_ms == 0.5));
+    BOTH(MPI, NOJOB, "--flush-ms", "0", assert_true(mo->flush_ms == 0));
+    BOTH(OMP, NOJOB, "--ring", "2", assert_int_equal(oo->ring, 2));
     BOTH(OMP, NOJOB, "--ring", "16777216",
-         assert_int_equal(cfg->ring, 16777216));
+         assert_int_equal(oo->ring, 16777216));
     BOTH(A, NOJOB, "--format", "csv",
          assert_int_equal(cfg->format, ALOG_FMT_CSV));
     BOTH(MPI, NOJOB, "--format", "json",
@@ -251,21 +285,21 @@ static void test_every_option(void **state)
     BOTH(A, NOJOB, "--output", "/tmp/x.csv",
          assert_string_equal(cfg->output, "/tmp/x.csv"));
     BOTH(A, "primes", "--number", "18446744073709551615",
-         assert_int_equal(cfg->number, UINT64_MAX));
+         assert_int_equal(cfg->primes.number, UINT64_MAX));
     BOTH(MPI, "primes", "--number", "97",
-         assert_int_equal(cfg->number, 97));
+         assert_int_equal(cfg->primes.number, 97));
     BOTH(A, "primes", "--range", "10:20", {
-        assert_int_equal(cfg->range_lo, 10);
-        assert_int_equal(cfg->range_hi, 20);
+        assert_int_equal(cfg->primes.range_lo, 10);
+        assert_int_equal(cfg->primes.range_hi, 20);
         assert_int_equal(cfg->job, ALOG_JOB_PRIMES);
     });
-    BOTH(OMP, "primes", "--parts", "8", assert_int_equal(cfg->parts, 8));
+    BOTH(OMP, "primes", "--parts", "8", assert_int_equal(cfg->primes.parts, 8));
     BOTH(OMP, "primes", "--schedule", "dynamic",
-         assert_int_equal(cfg->schedule, ALOG_SCHED_DYNAMIC));
+         assert_int_equal(cfg->primes.schedule, ALOG_SCHED_DYNAMIC));
     BOTH(PROD, NOJOB, "--id", "65535",
-         assert_int_equal(cfg->producer_id, 65535));
+         assert_int_equal(cfg->producer.id, 65535));
     BOTH(PROD, "log", "--start-ns", "123456789012",
-         assert_int_equal(cfg->start_ns, INT64_C(123456789012)));
+         assert_int_equal(cfg->producer.start_ns, INT64_C(123456789012)));
 }
 
 static void test_flags_and_shorts(void **state)
@@ -302,19 +336,19 @@ static void test_flags_and_shorts(void **state)
                            "--no-baseline", NULL),
                      ALOG_PARSE_OK);
     assert_int_equal(cfg.job, ALOG_JOB_PRIMES);
-    assert_int_equal(cfg.parts, 3);
-    assert_int_equal(cfg.processes, 1);
-    assert_int_equal(cfg.no_baseline, 1);
+    assert_int_equal(cfg.primes.parts, 3);
+    assert_int_equal(cfg.primes.processes, 1);
+    assert_int_equal(cfg.primes.no_baseline, 1);
     alog_config_free(&cfg);
 
     /* --exec is repeatable; each command is a producer */
     assert_int_equal(parse(&cfg, A, err, "--exec", "a", "--exec=b c",
                            "--exec", "d", NULL),
                      ALOG_PARSE_OK);
-    assert_int_equal(cfg.n_exec, 3);
-    assert_string_equal(cfg.exec[0], "a");
-    assert_string_equal(cfg.exec[1], "b c");
-    assert_string_equal(cfg.exec[2], "d");
+    assert_int_equal(cfg.async.n_exec, 3);
+    assert_string_equal(cfg.async.exec[0], "a");
+    assert_string_equal(cfg.async.exec[1], "b c");
+    assert_string_equal(cfg.async.exec[2], "d");
     assert_int_equal(alog_config_producers(&cfg), 3);
     alog_config_free(&cfg);
 
@@ -599,18 +633,18 @@ static void test_jobs_and_models(void **state)
     assert_int_equal(parse(&cfg, OMP, err, "primes", "--number", "13", NULL),
                      ALOG_PARSE_OK);
     assert_int_equal(cfg.job, ALOG_JOB_PRIMES);
-    assert_int_equal(cfg.number, 13);
+    assert_int_equal(cfg.primes.number, 13);
     alog_config_free(&cfg);
 
     /* a tiny error buffer is truncated, never overrun */
     char small[12];
     char *argv[] = {"alog-async", "--count", "0", NULL};
-    assert_int_equal(alog_options_parse(&cfg, A, 3, argv, small,
+    assert_int_equal(alog_options_parse(&cfg, A, NULL, 3, argv, small,
                                         sizeof small),
                      ALOG_PARSE_BAD);
     assert_string_equal(small, "alog-async:");
     alog_config_free(&cfg);
-    assert_int_equal(alog_options_parse(&cfg, A, 3, argv, NULL, 0),
+    assert_int_equal(alog_options_parse(&cfg, A, NULL, 3, argv, NULL, 0),
                      ALOG_PARSE_BAD);
     alog_config_free(&cfg);
 }
@@ -662,7 +696,7 @@ static char *usage_of(int model, const char *prog)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    alog_options_usage(f, model, prog);
+    alog_options_usage(f, model, own_for(model), prog);
     assert_int_equal(fclose(f), 0);
     assert_non_null(buf);
     return buf;
@@ -718,7 +752,8 @@ static void check_usage(int model, const char *const *has,
         alog_config cfg;
         char err[256] = "";
         char *argv[] = {(char *)prog_of(model), name, NULL};
-        int rc = alog_options_parse(&cfg, model, 2, argv, err, sizeof err);
+        int rc = alog_options_parse(&cfg, model, own_for(model), 2, argv, err,
+                                    sizeof err);
         /* some need a value or the primes job: never unknown though */
         assert_null(strstr(err, "unknown option"));
         assert_null(strstr(err, "is not for"));

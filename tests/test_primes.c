@@ -382,16 +382,16 @@ static void cfg_number(alog_config *cfg, uint64_t n, unsigned parts)
 {
     alog_config_init(cfg, ALOG_MODEL_ASYNC);
     cfg->job = ALOG_JOB_PRIMES;
-    cfg->number = n;
-    cfg->parts = parts;
+    cfg->primes.number = n;
+    cfg->primes.parts = parts;
 }
 
 static void cfg_range(alog_config *cfg, uint64_t a, uint64_t b,
                       unsigned parts)
 {
     cfg_number(cfg, 0, parts);
-    cfg->range_lo = a;
-    cfg->range_hi = b;
+    cfg->primes.range_lo = a;
+    cfg->primes.range_hi = b;
 }
 
 static void test_check(void **state)
@@ -404,13 +404,13 @@ static void test_check(void **state)
 
     cfg_number(&cfg, DEFAULT_N, 0);
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
-    cfg.parts = 65536;
+    cfg.primes.parts = 65536;
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
 
     /* 10: divisors 2..3, two of them */
     cfg_number(&cfg, 10, 2);
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
-    cfg.parts = 3;
+    cfg.primes.parts = 3;
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '3': more parts than the 2 "
              "divisors to try (2..3) (see --help)", prog);
@@ -419,7 +419,7 @@ static void test_check(void **state)
     /* 3: no divisor to try, one part is still fine */
     cfg_number(&cfg, 3, 1);
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
-    cfg.parts = 2;
+    cfg.primes.parts = 2;
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '2': more parts than the 0 "
              "divisors to try for 3 (see --help)", prog);
@@ -427,7 +427,7 @@ static void test_check(void **state)
 
     cfg_range(&cfg, 10, 12, 3);
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), 0);
-    cfg.parts = 4;
+    cfg.primes.parts = 4;
     assert_int_equal(alog_primes_check(&cfg, prog, err, sizeof err), ALOG_EINVAL);
     snprintf(want, sizeof want, "%s: --parts '4': more parts than the 3 "
              "numbers in 10:12 (see --help)", prog);
@@ -485,7 +485,7 @@ static void test_job(void **state)
 
     /* dynamic chunks cover the work exactly once, in order */
     cfg_range(&cfg, 1, 100000, 3);
-    cfg.schedule = ALOG_SCHED_DYNAMIC;
+    cfg.primes.schedule = ALOG_SCHED_DYNAMIC;
     assert_int_equal(alog_primes_job_init(&job, &cfg, 4), 0);
     assert_true(job.range);
     assert_true(job.chunks >= 64 * 3);
@@ -501,7 +501,7 @@ static void test_job(void **state)
 
     /* the whole 64-bit range: chunks without overflow */
     cfg_range(&cfg, 0, UINT64_MAX, 2);
-    cfg.schedule = ALOG_SCHED_DYNAMIC;
+    cfg.primes.schedule = ALOG_SCHED_DYNAMIC;
     assert_int_equal(alog_primes_job_init(&job, &cfg, 4), 0);
     assert_true(alog_primes_chunk_range(&job, job.chunks - 1, &a, &b));
     assert_int_equal(b, UINT64_MAX);
@@ -651,7 +651,7 @@ static void test_run_interleaved(void **state)
 
     /* a range, dynamic: the count of the serial run */
     cfg_range(&cfg, 1, 100000, 3);
-    cfg.schedule = ALOG_SCHED_DYNAMIC;
+    cfg.primes.schedule = ALOG_SCHED_DYNAMIC;
     assert_int_equal(run_async(&cfg, &c), ALOG_OK);
     assert_string_equal(field(&c, "answer"), "9592");
     assert_string_equal(field(&c, "count"), "9592");
@@ -660,7 +660,7 @@ static void test_run_interleaved(void **state)
 
     /* no baseline: no serial figures */
     cfg_number(&cfg, 97, 0);
-    cfg.no_baseline = 1;
+    cfg.primes.no_baseline = 1;
     assert_int_equal(run_async(&cfg, &c), ALOG_OK);
     assert_string_equal(field(&c, "answer"), "prime");
     assert_string_equal(field(&c, "serial_s"), "");
@@ -675,7 +675,7 @@ static void test_run_processes(void **state)
     csv c;
 
     cfg_number(&cfg, UINT64_C(100000980001501), 3);
-    cfg.processes = 1;
+    cfg.primes.processes = 1;
     assert_int_equal(run_async(&cfg, &c), ALOG_OK);
     assert_string_equal(field(&c, "answer"), "composite");
     assert_string_equal(field(&c, "divisor"), "10000019");
@@ -683,8 +683,8 @@ static void test_run_processes(void **state)
     free(c.text);
 
     cfg_range(&cfg, 1, 100000, 2);
-    cfg.processes = 1;
-    cfg.schedule = ALOG_SCHED_DYNAMIC;
+    cfg.primes.processes = 1;
+    cfg.primes.schedule = ALOG_SCHED_DYNAMIC;
     assert_int_equal(run_async(&cfg, &c), ALOG_OK);
     assert_string_equal(field(&c, "answer"), "9592");
     free(c.text);
@@ -692,8 +692,8 @@ static void test_run_processes(void **state)
     /* 3 * Q3 has 4.3e9 divisors to try (about a second per part): part 0
      * finds 3 at once and the shared flag ends the others long before. */
     cfg_number(&cfg, 3 * Q3, 2);
-    cfg.processes = 1;
-    cfg.no_baseline = 1;
+    cfg.primes.processes = 1;
+    cfg.primes.no_baseline = 1;
     assert_int_equal(run_async(&cfg, &c), ALOG_OK);
     assert_string_equal(field(&c, "divisor"), "3");
     assert_string_equal(c.parts[1][PC_STOPPED], "1");

@@ -331,8 +331,8 @@ static void run_exec(const alog_transport *t)
     config(&cfg, 0, 10);
     char *cmds[] = {"seq 1 5000", "printf 'Clock 1603450000000 from 7\\nb'",
                     "exit 4"};
-    cfg.exec = cmds;
-    cfg.n_exec = 3;
+    cfg.async.exec = cmds;
+    cfg.async.n_exec = 3;
     FILE *f = tmpfile();
     assert_non_null(f);
     int rc = alog_run_transport(t, &cfg, &async_env, f);
@@ -348,8 +348,8 @@ static void run_exec(const alog_transport *t)
     assert_int_equal(s.code[2], 4);
     assert_int_equal(s.events, 5002);
     fclose(f);
-    cfg.exec = NULL;
-    cfg.n_exec = 0;
+    cfg.async.exec = NULL;
+    cfg.async.n_exec = 0;
     alog_config_free(&cfg);
 }
 
@@ -375,7 +375,7 @@ static void run_producers(const alog_transport *t, int wire, double interval)
     }
     alog_config cfg;
     config(&cfg, 3, interval > 0 ? 20 : 5000);
-    cfg.wire = wire;
+    cfg.async.wire = wire;
     double iv[1] = {interval};
     cfg.intervals = iv;
     cfg.n_intervals = 1;

@@ -1,0 +1,53 @@
+/* options_mpi.c - the rows of the MPI model's own options. */
+#include <stddef.h>
+
+#include "options_mpi.h"
+
+#define F(field) offsetof(alog_mpi_opts, field)
+
+/* Names as in the transports' registry (collect_mpi.c); a test holds the
+ * two to the same names. */
+static const alog_opt_choice collect_choices[] = {
+    {"blocking", ALOG_MPI_COLLECT_BLOCKING},
+    {"async", ALOG_MPI_COLLECT_ASYNC},
+    {NULL, 0}};
+
+static const alog_opt rows[] = {
+    {.name = "collect", .arg = "blocking|async", .models = ALOG_MODEL_MPI,
+     .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
+     .choices = collect_choices, .group = ALOG_OG_MODEL,
+     .help = "MPI_Recv loop, or pre-posted receives + MPI_Waitsome",
+     .def = "async"},
+    {.name = "batch", .arg = "K", .models = ALOG_MODEL_MPI,
+     .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(batch), .ulo = 1,
+     .uhi = 65536, .group = ALOG_OG_MODEL, .help = "records per message",
+     .def = "1"},
+    {.name = "flush-ms", .arg = "MS", .models = ALOG_MODEL_MPI,
+     .jobs = ALOG_J_LOG, .kind = ALOG_OPT_DOUBLE, .off = F(flush_ms),
+     .dlo = 0, .dhi = 3600000.0, .group = ALOG_OG_MODEL,
+     .help = "send a partial batch after MS milliseconds", .def = "10"},
+};
+
+void alog_mpi_opts_init(alog_mpi_opts *o)
+{
+    o->collect = ALOG_MPI_COLLECT_ASYNC;
+    o->batch = 1;
+    o->flush_ms = 10.0;
+}
+
+static void init(void *base)
+{
+    alog_mpi_opts_init(base);
+}
+
+alog_optset alog_mpi_optset(alog_mpi_opts *o)
+{
+    alog_optset s = {.rows = rows, .n = sizeof rows / sizeof rows[0],
+                     .base = o, .init = init};
+    return s;
+}
+
+const char *alog_mpi_collect_name(int collect)
+{
+    return alog_opt_choice_name(collect_choices, collect);
+}

@@ -1,0 +1,239 @@
+/* options_table.c - the configuration every model shares, and the rows
+ * of the core's options: those of every program, of the async model, of
+ * the primes job and of the producer program (options.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "primes.h"
+
+#define M_ASYNC ALOG_MODEL_ASYNC
+#define M_MPI ALOG_MODEL_MPI
+#define M_OMP ALOG_MODEL_OMP
+#define M_PROD ALOG_MODEL_PRODUCER
+#define M_RUN (M_ASYNC | M_MPI | M_OMP) /* the collecting programs */
+#define M_ALL (M_RUN | M_PROD)
+#define J_LOG ALOG_J_LOG
+#define J_PRIMES ALOG_J_PRIMES
+#define J_BOTH ALOG_J_BOTH
+
+
+/* The original experiment: three producers at 0.2, 0.1 and 1 s.  Static
+ * so that alog_config_init allocates nothing and may be called twice. */
+static double default_intervals[] = {0.2, 0.1, 1.0};
+
+#define F(field) offsetof(alog_config, field)
+
+static const alog_opt_choice wire_choices[] = {
+    {"text", ALOG_WIRE_TEXT}, {"binary", ALOG_WIRE_BINARY}, {NULL, 0}};
+static const alog_opt_choice readers_choices[] = {
+    {"epoll", ALOG_READERS_EPOLL}, {"threads", ALOG_READERS_THREADS},
+    {NULL, 0}};
+static const alog_opt_choice format_choices[] = {
+    {"table", ALOG_FMT_TABLE}, {"csv", ALOG_FMT_CSV}, {"json", ALOG_FMT_JSON},
+    {NULL, 0}};
+/* The kernels of primes_kernel.c, in the order of enum alog_kernel. */
+static const alog_opt_choice kernel_choices[] = {
+    {"wheel", ALOG_KERNEL_WHEEL}, {"odd", ALOG_KERNEL_ODD},
+    {"div", ALOG_KERNEL_DIV}, {NULL, 0}};
+static const alog_opt_choice schedule_choices[] = {
+    {"static", ALOG_SCHED_STATIC}, {"dynamic", ALOG_SCHED_DYNAMIC},
+    {NULL, 0}};
+
+/* The core's rows.  The MPI and OpenMP libraries own the rows of their
+ * options; they appear here once as ELSEWHERE, by name only, so that any
+ * other program says an option is not for it rather than unknown. */
+const alog_opt alog_core_options[] = {
+    {.name = "producers", .shrt = 'n', .arg = "N", .models = M_ASYNC | M_OMP,
+     .jobs = J_BOTH, .kind = ALOG_OPT_UINT, .off = F(producers), .ulo = 1,
+     .uhi = 65536, .group = ALOG_OG_RUN,
+     .help = "number of producers (intervals are cycled over them)",
+     .def = "one per interval"},
+    {.name = "interval", .arg = "LIST", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_INTERVALS, .off = F(intervals), .group = ALOG_OG_RUN,
+     .help = "seconds between records, comma list cycled over producers; "
+             "0 = as fast as possible",
+     .def = "0.2,0.1,1"},
+    {.name = "rate", .arg = "HZ", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_DOUBLE, .off = F(rate), .dlo = 0, .dhi = 1e9, .dopen = 1,
+     .group = ALOG_OG_RUN, .help = "records per second for every producer "
+                             "(overrides --interval)"},
+    {.name = "count", .arg = "N", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_U64, .off = F(count), .ulo = 1, .uhi = UINT64_C(1) << 63,
+     .group = ALOG_OG_RUN, .help = "records per producer",
+     .def = "10, or unlimited with --duration"},
+    {.name = "duration", .arg = "S", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_DOUBLE, .off = F(duration), .dlo = 0, .dhi = 31536000.0,
+     .dopen = 1, .group = ALOG_OG_RUN, .help = "stop after S seconds"},
+    {.name = "payload", .arg = "BYTES", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_UINT, .off = F(payload), .ulo = 0, .uhi = ALOG_WIRE_MAX,
+     .group = ALOG_OG_RUN, .help = "record size on the wire (0 = natural size)",
+     .def = "0"},
+    {.name = "work", .arg = "N", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_U64, .off = F(work), .ulo = 0, .uhi = UINT64_C(1000000000000),
+     .group = ALOG_OG_RUN,
+     .help = "trial-division steps of CPU work per record, done by the "
+             "producer before it stamps the record",
+     .def = "0"},
+    {.name = "collect-work", .arg = "N", .models = M_RUN, .jobs = J_LOG,
+     .kind = ALOG_OPT_U64, .off = F(collect_work), .ulo = 0,
+     .uhi = UINT64_C(1000000000000), .group = ALOG_OG_RUN,
+     .help = "trial-division steps of CPU work per record where it is "
+             "stored (the epoll loop, each reader thread, the collector "
+             "thread, each OpenMP thread keeping its own list, rank 0)",
+     .def = "0"},
+    {.name = "fail-after", .arg = "K", .models = M_ALL, .jobs = J_LOG,
+     .kind = ALOG_OPT_I64, .off = F(fail_after), .ulo = 0, .uhi = INT64_MAX,
+     .group = ALOG_OG_RUN, .help = "testing: the last producer stops after K "
+                             "records",
+     .def = "never"},
+    {.name = "wire", .arg = "text|binary", .models = M_ASYNC | M_PROD,
+     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.wire),
+     .choices = wire_choices, .group = ALOG_OG_ASYNC,
+     .help = "record encoding on the pipes", .def = "text"},
+    {.name = "readers", .arg = "epoll|threads", .models = M_ASYNC,
+     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.readers),
+     .choices = readers_choices, .group = ALOG_OG_ASYNC,
+     .help = "one epoll loop, or one reader thread per pipe",
+     .def = "epoll"},
+    {.name = "exec", .arg = "CMD", .models = M_ASYNC, .jobs = J_LOG,
+     .kind = ALOG_OPT_EXEC, .off = F(async.exec), .group = ALOG_OG_ASYNC,
+     .help = "run CMD (sh -c); each of its output lines is a record; "
+             "repeatable, one producer each"},
+    {.name = "collect", .models = M_MPI | M_OMP, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "batch", .models = M_MPI, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "flush-ms", .models = M_MPI, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "ring", .models = M_OMP, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "format", .arg = "table|csv|json", .models = M_RUN,
+     .jobs = J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(format),
+     .choices = format_choices, .group = ALOG_OG_OUT, .help = "report format",
+     .def = "table"},
+    {.name = "timeline", .models = M_RUN, .jobs = J_BOTH, .kind = ALOG_OPT_SET,
+     .off = F(show), .set = ALOG_SHOW_ALL, .group = ALOG_OG_OUT,
+     .help = "always show records by producer and the timeline",
+     .def = "only up to 1000 records"},
+    {.name = "quiet", .shrt = 'q', .models = M_RUN, .jobs = J_BOTH,
+     .kind = ALOG_OPT_SET, .off = F(show), .set = ALOG_SHOW_REPORT, .group = ALOG_OG_OUT,
+     .help = "show only the report"},
+    {.name = "output", .shrt = 'o', .arg = "FILE", .models = M_RUN,
+     .jobs = J_BOTH, .kind = ALOG_OPT_STRING, .off = F(output), .group = ALOG_OG_OUT,
+     .help = "write the report to FILE (atomically)", .def = "stdout"},
+    {.name = "number", .arg = "N", .models = M_RUN, .jobs = J_PRIMES,
+     .kind = ALOG_OPT_U64, .off = F(primes.number), .ulo = 0, .uhi = UINT64_MAX,
+     .group = ALOG_OG_PRIMES, .help = "number to test for primality",
+     .def = "10657331232548839"},
+    {.name = "range", .arg = "A:B", .models = M_RUN, .jobs = J_PRIMES,
+     .kind = ALOG_OPT_RANGE, .group = ALOG_OG_PRIMES,
+     .help = "count the primes in A..B instead"},
+    {.name = "parts", .shrt = 'P', .arg = "P", .models = M_RUN,
+     .jobs = J_PRIMES, .kind = ALOG_OPT_UINT, .off = F(primes.parts), .ulo = 1,
+     .uhi = 65536, .group = ALOG_OG_PRIMES,
+     .help = "split the work into P parts",
+     .def = "4 interleaved; cores for processes and omp; ranks for mpi"},
+    {.name = "schedule", .arg = "static|dynamic", .models = M_RUN,
+     .jobs = J_PRIMES, .kind = ALOG_OPT_CHOICE, .off = F(primes.schedule),
+     .choices = schedule_choices, .group = ALOG_OG_PRIMES,
+     .help = "how parts are handed out", .def = "static"},
+    {.name = "kernel", .arg = "wheel|odd|div", .models = M_RUN,
+     .jobs = J_PRIMES, .kind = ALOG_OPT_CHOICE, .off = F(primes.kernel),
+     .choices = kernel_choices, .group = ALOG_OG_PRIMES,
+     .help = "trial division: 2-3-5 wheel, odd divisors, or odd divisors "
+             "with `%` only",
+     .def = "$ALOG_PRIMES_KERNEL, else wheel"},
+    {.name = "processes", .models = M_ASYNC, .jobs = J_PRIMES,
+     .kind = ALOG_OPT_SET, .off = F(primes.processes), .set = 1, .group = ALOG_OG_PRIMES,
+     .help = "compute parts in child processes"},
+    {.name = "no-baseline", .models = M_RUN, .jobs = J_PRIMES,
+     .kind = ALOG_OPT_SET, .off = F(primes.no_baseline), .set = 1, .group = ALOG_OG_PRIMES,
+     .help = "skip the serial baseline"},
+    {.name = "id", .arg = "I", .models = M_PROD, .jobs = J_LOG,
+     .kind = ALOG_OPT_INT, .off = F(producer.id), .ulo = 0, .uhi = 65535,
+     .group = ALOG_OG_PROD, .help = "this producer's index", .def = "0"},
+    {.name = "start-ns", .arg = "NS", .models = M_PROD, .jobs = J_LOG,
+     .kind = ALOG_OPT_I64, .off = F(producer.start_ns), .ulo = 0, .uhi = INT64_MAX,
+     .group = ALOG_OG_PROD, .help = "CLOCK_MONOTONIC time of record 0",
+     .def = "now"},
+    {.name = "help", .shrt = 'h', .models = M_ALL, .jobs = J_BOTH,
+     .kind = ALOG_OPT_HELP, .group = ALOG_OG_INFO, .help = "show this help and exit"},
+    {.name = "version", .models = M_ALL, .jobs = J_BOTH, .kind = ALOG_OPT_VERSION,
+     .group = ALOG_OG_INFO, .help = "show the version and exit"},
+};
+
+const size_t alog_core_options_n =
+    sizeof alog_core_options / sizeof alog_core_options[0];
+
+/* ---- configuration ---------------------------------------------------- */
+
+void alog_config_init(alog_config *cfg, int model)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->model = model;
+    cfg->job = ALOG_JOB_LOG;
+    cfg->producers = 0;
+    cfg->intervals = default_intervals;
+    cfg->n_intervals = sizeof default_intervals / sizeof default_intervals[0];
+    cfg->count = 10;
+    cfg->format = ALOG_FMT_TABLE;
+    cfg->show = ALOG_SHOW_AUTO;
+    cfg->fail_after = -1;
+    cfg->async.wire = ALOG_WIRE_TEXT;
+    cfg->async.readers = ALOG_READERS_EPOLL;
+    cfg->primes.number = UINT64_C(10657331232548839);
+    cfg->primes.schedule = ALOG_SCHED_STATIC;
+    cfg->primes.kernel = -1; /* $ALOG_PRIMES_KERNEL, else the default */
+}
+
+void alog_config_free(alog_config *cfg)
+{
+    if (cfg->intervals != default_intervals)
+        free(cfg->intervals);
+    cfg->intervals = default_intervals;
+    cfg->n_intervals = sizeof default_intervals / sizeof default_intervals[0];
+    for (unsigned i = 0; i < cfg->async.n_exec; i++)
+        free(cfg->async.exec[i]);
+    free(cfg->async.exec);
+    cfg->async.exec = NULL;
+    cfg->async.n_exec = 0;
+}
+
+const char *alog_readers_name(int readers)
+{
+    return alog_opt_choice_name(readers_choices, readers);
+}
+
+void alog_config_set_intervals(alog_config *cfg, double *v, unsigned n)
+{
+    if (cfg->intervals != default_intervals)
+        free(cfg->intervals);
+    cfg->intervals = v;
+    cfg->n_intervals = n;
+}
+
+unsigned alog_config_producers(const alog_config *cfg)
+{
+    if (cfg->producers > 0)
+        return cfg->producers;
+    if (cfg->async.n_exec > 0)
+        return cfg->async.n_exec;
+    return cfg->n_intervals;
+}
+
+static int64_t seconds_ns(double s)
+{
+    if (!(s > 0)) /* also NaN */
+        return 0;
+    double ns = s * 1e9 + 0.5;
+    if (ns >= 9.2e18)
+        return INT64_MAX;
+    return (int64_t)ns;
+}
+
+int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i)
+{
+    if (cfg->rate > 0)
+        return seconds_ns(1.0 / cfg->rate);
+    if (cfg->n_intervals == 0 || cfg->intervals == NULL)
+        return 0;
+    return seconds_ns(cfg->intervals[i % cfg->n_intervals]);
+}
+
