@@ -1,4 +1,5 @@
-/* transport_omp.c - producers as the threads of one OpenMP team.
+/* transport_omp.c - the OpenMP model as transports: producers are the
+ * threads of one OpenMP team (team_omp.c), collected here.
  *
  * open() starts a helper pthread that opens a parallel region of N threads;
  * thread i is producer i.  collect() and close() run in the caller:
@@ -23,13 +24,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "alog_omp.h"
-#include "produce.h"
-#include "ring.h"
+#include "team_omp.h"
 
-/* Per-thread state is padded to this: two 64-byte lines, since x86
- * prefetches lines in adjacent pairs. */
-#define LINE 128
 /* Records the collector takes from one ring per batch, and batches per
  * visit (so one busy producer cannot starve the others). */
 #define BATCH 256
@@ -51,178 +47,6 @@
 #define NAP_MIN 1000
 #define NAP_MAX 200000
 #define DUE_LAG 20000
-/* A producer that found its ring full pauses a little, then naps, which
- * gives its core to the collector when threads outnumber cores. */
-#define FULL_SPINS 64
-#define FULL_NAP_NS 50000
-/* Timer slack for sleeping threads (ns): Linux defaults to 50 us. */
-#define SLACK_NS 1000ul
-
-enum { MODE_NONE, MODE_THREAD };
-
-typedef struct producer {
-    /* Set by open(), read-only for the thread. */
-    _Alignas(LINE) alog_reclist *list; /* its list in the result */
-    alog_store store;                  /* list and --collect-work: none */
-    alog_ring *ring;                   /* thread mode */
-    int64_t interval_ns;               /* 0: unthrottled */
-    uint64_t count;                    /* records to make, 0: by time */
-    int64_t fail_after;                /* -1: never */
-    /* Written by the thread; read by others after done (acquire). */
-    uint64_t made;
-    uint64_t ring_full; /* pushes that found the ring full */
-    uint64_t sink;      /* alog_work results, so the work is kept */
-    int64_t cpu_ns;     /* the thread's CPU time while producing */
-    int status;         /* ALOG_PS_* */
-    int err;            /* ALOG_E* of a failed append, 0 */
-    int cpu_first, cpu_last;
-    unsigned thread, team;
-    pthread_t tid; /* valid once started: to wake it on a stop */
-    atomic_int started;
-    atomic_int done;
-} producer;
-
-typedef struct omp_run {
-    int mode;
-    unsigned n;
-    producer *p; /* n of them, each on its own lines */
-    uint64_t work;
-    uint32_t bytes;
-    int64_t start_ns, end_ns; /* end: duration limit, INT64_MAX if none */
-    pthread_t team;
-    int failed;      /* collect() failed: drain without storing */
-    int64_t cpu0_ns; /* the collecting thread's CPU time at open() */
-    uint64_t lost;   /* records drained without storing after a failure */
-    atomic_int armed;     /* open() finished setting up (release) */
-    atomic_uint granted;  /* team size, once known */
-    atomic_uint ended;    /* producers done, not granted included */
-} omp_run;
-
-/* CPU time of the calling thread, ns. */
-static int64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-/* ---- producers ---------------------------------------------------------- */
-
-static void finish(omp_run *run, producer *p)
-{
-    atomic_store_explicit(&p->done, 1, memory_order_release);
-    atomic_fetch_add_explicit(&run->ended, 1, memory_order_release);
-}
-
-
-/* none: straight into the thread's own list, stored the moment it is made. */
-static int emit_list(void *self, const alog_record *r)
-{
-    producer *p = self;
-    alog_record *slot = alog_reclist_push(p->list);
-    if (!slot)
-        return ALOG_ENOMEM;
-    *slot = *r;
-    slot->collect_ns = alog_store_work(&p->store, r->produce_ns);
-    return 0;
-}
-
-/* thread: into the ring; a full ring is back-pressure: wait for the
- * collector, never drop. */
-static int emit_ring(void *self, const alog_record *r)
-{
-    producer *p = self;
-    if (alog_ring_push(p->ring, r))
-        return 0;
-    p->ring_full++;
-    for (unsigned spin = 0; !alog_ring_push(p->ring, r); spin++) {
-        if (spin < FULL_SPINS)
-            cpu_relax();
-        else
-            alog_sleep_for(FULL_NAP_NS, NULL);
-    }
-    return 0;
-}
-
-static const alog_produce_ops list_ops = {.emit = emit_list};
-static const alog_produce_ops ring_ops = {.emit = emit_ring};
-
-static void produce(omp_run *run, producer *p, unsigned i)
-{
-    int64_t cpu0 = thread_cpu_ns();
-    p->cpu_first = sched_getcpu();
-    alog_timerslack_set(SLACK_NS);
-    alog_produce_spec spec = {
-        .producer = i,
-        .bytes = run->bytes,
-        .start_ns = run->start_ns,
-        .interval_ns = p->interval_ns,
-        .end_ns = run->end_ns,
-        .count = p->count,
-        .fail_after = p->fail_after,
-        .work = run->work,
-    };
-    alog_produce_end end;
-    /* Two instances of the one loop, each with its emit inlined. */
-    if (run->mode == MODE_NONE)
-        alog_produce(&spec, &list_ops, p, alog_stop_flag(), &end);
-    else
-        alog_produce(&spec, &ring_ops, p, alog_stop_flag(), &end);
-    p->err = end.err;
-    p->made = end.made;
-    p->sink = end.sink;
-    p->status = end.status;
-    p->cpu_last = sched_getcpu();
-    p->cpu_ns = thread_cpu_ns() - cpu0;
-    finish(run, p);
-}
-
-/* The body of the parallel region, for every thread of the team. */
-static void team_member(omp_run *run)
-{
-    /* Pairs with open()'s release: the setup is visible to the team even
-     * when libgomp hands work to pooled threads through its own futexes. */
-    while (atomic_load_explicit(&run->armed, memory_order_acquire) == 0)
-        cpu_relax();
-    unsigned tid = (unsigned)omp_get_thread_num();
-    unsigned team = (unsigned)omp_get_num_threads();
-    if (tid == 0) {
-        /* Producers without a thread end at once, short, never silently. */
-        for (unsigned i = team; i < run->n; i++) {
-            producer *q = &run->p[i];
-            q->status = ALOG_PS_SHORT;
-            q->cpu_first = q->cpu_last = -1;
-            finish(run, q);
-        }
-        atomic_store_explicit(&run->granted, team, memory_order_release);
-    }
-    if (tid >= run->n)
-        return;
-    producer *p = &run->p[tid];
-    p->thread = tid;
-    p->team = team;
-    p->tid = pthread_self();
-    atomic_store_explicit(&p->started, 1, memory_order_release);
-    produce(run, p, tid);
-}
-
-static void *team_main(void *arg)
-{
-    omp_run *run = arg;
-    /* Ask for exactly n threads; granted is reported if fewer come. */
-    omp_set_dynamic(0);
-#pragma omp parallel num_threads(run->n)
-    team_member(run);
-    return NULL;
-}
 
 /* ---- collector ---------------------------------------------------------- */
 
@@ -476,7 +300,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     atomic_init(&run->ended, 0);
     run->cpu0_ns = thread_cpu_ns();
     atomic_store_explicit(&run->armed, 1, memory_order_release);
-    int err = pthread_create(&run->team, NULL, team_main, run);
+    int err = pthread_create(&run->team, NULL, alog_omp_team_main, run);
     if (err != 0) {
         errno = err;
         run_free(run);
@@ -498,14 +322,11 @@ static int thread_open(void **ctx, const alog_config *cfg,
     return omp_open(ctx, cfg, env, res, MODE_THREAD);
 }
 
-static int omp_close(void *ctx, alog_result *res)
+/* Let every producer end (at once if stopped; sleepers are woken), in
+ * thread mode draining the rings so that none waits on a full one. */
+static int wait_ended(omp_run *run)
 {
-    omp_run *run = ctx;
     int rc = 0;
-    if (run->failed)
-        alog_stop_request(0); /* a broken collector ends the run */
-    /* Producers still running finish (at once if stopped); in thread mode
-     * their rings keep being drained so none waits on a full ring. */
     idle_state st;
     idle_reset(&st);
     int64_t last_kick = 0;
@@ -525,7 +346,7 @@ static int omp_close(void *ctx, alog_result *res)
             }
         }
         if (ended)
-            break;
+            return rc;
         if (atomic_load(alog_stop_flag()) != 0) {
             int64_t now = alog_now_ns();
             if (now - last_kick > 10000000) {
@@ -538,6 +359,38 @@ static int omp_close(void *ctx, alog_result *res)
         else
             sleep_until(alog_now_ns() + 1000000);
     }
+}
+
+/* The run's counters: CPU of the collector and the producers (none: each
+ * producer thread stores its own records, so that CPU is the producers';
+ * the calling thread only waits), the rings' figures. */
+static int counters(omp_run *run, alog_result *res, uint64_t full,
+                    int64_t prod_cpu)
+{
+    int rc = alog_result_counter(res, ALOG_COLLECTOR_CPU,
+                                 (double)(thread_cpu_ns() - run->cpu0_ns) /
+                                     1e9);
+    if (rc == 0)
+        rc = alog_result_counter(res, ALOG_PRODUCERS_CPU,
+                                 (double)prod_cpu / 1e9);
+    if (run->mode != MODE_THREAD)
+        return rc;
+    if (rc == 0)
+        rc = alog_result_counter(res, "ring_full", (double)full);
+    if (rc == 0)
+        rc = alog_result_counter(res, "ring_capacity",
+                                 (double)alog_ring_capacity(run->p[0].ring));
+    if (rc == 0 && run->lost > 0)
+        rc = alog_result_counter(res, "lost", (double)run->lost);
+    return rc;
+}
+
+static int omp_close(void *ctx, alog_result *res)
+{
+    omp_run *run = ctx;
+    if (run->failed)
+        alog_stop_request(0); /* a broken collector ends the run */
+    int rc = wait_ended(run);
     pthread_join(run->team, NULL);
 
     unsigned granted = atomic_load_explicit(&run->granted, memory_order_acquire);
@@ -556,24 +409,9 @@ static int omp_close(void *ctx, alog_result *res)
         full += p->ring_full;
         prod_cpu += p->cpu_ns;
     }
-    /* none: each producer thread stores its own records, so its CPU is
-     * the producers'; the calling thread only waits. */
     int hrc = alog_omp_env_granted(res, granted);
     if (hrc == 0)
-        hrc = alog_result_counter(res, ALOG_COLLECTOR_CPU,
-                                  (double)(thread_cpu_ns() - run->cpu0_ns) / 1e9);
-    if (hrc == 0)
-        hrc = alog_result_counter(res, ALOG_PRODUCERS_CPU,
-                                  (double)prod_cpu / 1e9);
-    if (run->mode == MODE_THREAD) {
-        if (hrc == 0)
-            hrc = alog_result_counter(res, "ring_full", (double)full);
-        if (hrc == 0)
-            hrc = alog_result_counter(
-                res, "ring_capacity", (double)alog_ring_capacity(run->p[0].ring));
-        if (hrc == 0 && run->lost > 0)
-            hrc = alog_result_counter(res, "lost", (double)run->lost);
-    }
+        hrc = counters(run, res, full, prod_cpu);
     if (rc == 0)
         rc = hrc;
     run_free(run);

@@ -38,16 +38,13 @@ static void sleep_ns(int64_t ns)
     nanosleep(&ts, NULL);
 }
 
-static int spawn_fd(alog_child *c, char *const argv[], int flags,
-                    int pipe_bytes)
+/* A pipe whose write end is above stderr (dup2 onto 1 only clears
+ * close-on-exec when the numbers differ; a parent started with stdout
+ * closed could hand us fd 1 itself).  0 or ALOG_ESYS. */
+static int child_pipe(int p[2], int pipe_bytes)
 {
-    int p[2];
-    memset(c, 0, sizeof *c);
-    c->fd = -1;
     if (pipe2(p, O_CLOEXEC) != 0)
         return ALOG_ESYS;
-    /* dup2 onto 1 only clears close-on-exec when the numbers differ; a
-     * parent started with stdout closed could hand us fd 1 itself. */
     if (p[1] <= STDERR_FILENO) {
         int w = fcntl(p[1], F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
         if (w < 0) {
@@ -62,20 +59,22 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     }
     if (pipe_bytes > 0)
         (void)fcntl(p[0], F_SETPIPE_SZ, pipe_bytes); /* best effort */
+    return 0;
+}
 
+/* posix_spawn argv with stdout on fd out, stdin from /dev/null and the
+ * signals the collector changed back at their defaults.  An errno value. */
+static int spawn_on(pid_t *pid, char *const argv[], int out)
+{
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     int rc = posix_spawn_file_actions_init(&fa);
-    if (rc == 0) {
-        rc = posix_spawnattr_init(&at);
-        if (rc != 0)
-            posix_spawn_file_actions_destroy(&fa);
-    }
+    if (rc != 0)
+        return rc;
+    rc = posix_spawnattr_init(&at);
     if (rc != 0) {
-        close(p[0]);
-        close(p[1]);
-        errno = rc;
-        return ALOG_ESYS;
+        posix_spawn_file_actions_destroy(&fa);
+        return rc;
     }
     /* The collector ignores SIGPIPE and catches SIGINT/SIGTERM; an ignored
      * signal would stay ignored across exec, so give children defaults. */
@@ -86,8 +85,7 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     sigaddset(&def, SIGTERM);
     sigaddset(&def, SIGCHLD);
     sigemptyset(&none);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+    rc = posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
     if (rc == 0)
         rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
                                               O_RDONLY, 0);
@@ -98,11 +96,23 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     if (rc == 0)
         rc = posix_spawnattr_setflags(
             &at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    pid_t pid = 0;
     if (rc == 0)
-        rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+        rc = posix_spawn(pid, argv[0], &fa, &at, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
+    return rc;
+}
+
+static int spawn_fd(alog_child *c, char *const argv[], int flags,
+                    int pipe_bytes)
+{
+    int p[2];
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    if (child_pipe(p, pipe_bytes) != 0)
+        return ALOG_ESYS;
+    pid_t pid = 0;
+    int rc = spawn_on(&pid, argv, p[1]);
     close(p[1]);
     if (rc != 0) {
         close(p[0]);

@@ -1,0 +1,121 @@
+/* team_omp.c - the producers of the OpenMP model: one OpenMP team whose
+ * thread i runs the one producer loop (produce.h) for producer i, with an
+ * emit into its own list (none) or its ring (thread).
+ */
+#include <omp.h>
+#include <sched.h>
+#include <string.h>
+
+#include "produce.h"
+#include "team_omp.h"
+
+/* ---- producers ---------------------------------------------------------- */
+
+void alog_omp_finish(omp_run *run, producer *p)
+{
+    atomic_store_explicit(&p->done, 1, memory_order_release);
+    atomic_fetch_add_explicit(&run->ended, 1, memory_order_release);
+}
+
+
+/* none: straight into the thread's own list, stored the moment it is made. */
+static int emit_list(void *self, const alog_record *r)
+{
+    producer *p = self;
+    alog_record *slot = alog_reclist_push(p->list);
+    if (!slot)
+        return ALOG_ENOMEM;
+    *slot = *r;
+    slot->collect_ns = alog_store_work(&p->store, r->produce_ns);
+    return 0;
+}
+
+/* thread: into the ring; a full ring is back-pressure: wait for the
+ * collector, never drop. */
+static int emit_ring(void *self, const alog_record *r)
+{
+    producer *p = self;
+    if (alog_ring_push(p->ring, r))
+        return 0;
+    p->ring_full++;
+    for (unsigned spin = 0; !alog_ring_push(p->ring, r); spin++) {
+        if (spin < FULL_SPINS)
+            cpu_relax();
+        else
+            alog_sleep_for(FULL_NAP_NS, NULL);
+    }
+    return 0;
+}
+
+static const alog_produce_ops list_ops = {.emit = emit_list};
+static const alog_produce_ops ring_ops = {.emit = emit_ring};
+
+static void produce(omp_run *run, producer *p, unsigned i)
+{
+    int64_t cpu0 = thread_cpu_ns();
+    p->cpu_first = sched_getcpu();
+    alog_timerslack_set(SLACK_NS);
+    alog_produce_spec spec = {
+        .producer = i,
+        .bytes = run->bytes,
+        .start_ns = run->start_ns,
+        .interval_ns = p->interval_ns,
+        .end_ns = run->end_ns,
+        .count = p->count,
+        .fail_after = p->fail_after,
+        .work = run->work,
+    };
+    alog_produce_end end;
+    /* Two instances of the one loop, each with its emit inlined. */
+    if (run->mode == MODE_NONE)
+        alog_produce(&spec, &list_ops, p, alog_stop_flag(), &end);
+    else
+        alog_produce(&spec, &ring_ops, p, alog_stop_flag(), &end);
+    p->err = end.err;
+    p->made = end.made;
+    p->sink = end.sink;
+    p->status = end.status;
+    p->cpu_last = sched_getcpu();
+    p->cpu_ns = thread_cpu_ns() - cpu0;
+    alog_omp_finish(run, p);
+}
+
+/* The body of the parallel region, for every thread of the team. */
+static void team_member(omp_run *run)
+{
+    /* Pairs with open()'s release: the setup is visible to the team even
+     * when libgomp hands work to pooled threads through its own futexes. */
+    while (atomic_load_explicit(&run->armed, memory_order_acquire) == 0)
+        cpu_relax();
+    unsigned tid = (unsigned)omp_get_thread_num();
+    unsigned team = (unsigned)omp_get_num_threads();
+    if (tid == 0) {
+        /* Producers without a thread end at once, short, never silently. */
+        for (unsigned i = team; i < run->n; i++) {
+            producer *q = &run->p[i];
+            q->status = ALOG_PS_SHORT;
+            q->cpu_first = q->cpu_last = -1;
+            alog_omp_finish(run, q);
+        }
+        atomic_store_explicit(&run->granted, team, memory_order_release);
+    }
+    if (tid >= run->n)
+        return;
+    producer *p = &run->p[tid];
+    p->thread = tid;
+    p->team = team;
+    p->tid = pthread_self();
+    atomic_store_explicit(&p->started, 1, memory_order_release);
+    produce(run, p, tid);
+}
+
+void *alog_omp_team_main(void *arg)
+{
+    omp_run *run = arg;
+    /* Ask for exactly n threads; granted is reported if fewer come. */
+    omp_set_dynamic(0);
+#pragma omp parallel num_threads(run->n)
+    team_member(run);
+    return NULL;
+}
+
