@@ -59,13 +59,6 @@ static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
                         w->rank == 0 ? d : &quiet);
 }
 
-static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
-                        char *err, size_t errlen)
-{
-    (void)ctx;
-    return alog_primes_check(cfg, d->prog, err, errlen);
-}
-
 static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
                       void *ctx)
 {
@@ -75,7 +68,7 @@ static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
 
 static const alog_program_job jobs[] = {
     {.job = ALOG_JOB_LOG, .check = check_log, .run = run_log},
-    {.job = ALOG_JOB_PRIMES, .check = check_primes, .run = run_primes},
+    {.job = ALOG_JOB_PRIMES, .check = alog_primes_check_job, .run = run_primes},
     {.run = NULL},
 };
 

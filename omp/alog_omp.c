@@ -111,9 +111,8 @@ static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
 static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
                         char *err, size_t errlen)
 {
-    (void)ctx;
     int rc = threads_from_env(cfg, d, err, errlen);
-    return rc != 0 ? rc : alog_primes_check(cfg, d->prog, err, errlen);
+    return rc != 0 ? rc : alog_primes_check_job(cfg, d, ctx, err, errlen);
 }
 
 static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,

@@ -14,13 +14,6 @@ static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
     return alog_run_async(cfg, out, d);
 }
 
-static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
-                        char *err, size_t errlen)
-{
-    (void)ctx;
-    return alog_primes_check(cfg, d->prog, err, errlen);
-}
-
 static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
                       void *ctx)
 {
@@ -30,7 +23,7 @@ static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
 
 static const alog_program_job jobs[] = {
     {.job = ALOG_JOB_LOG, .run = run_log},
-    {.job = ALOG_JOB_PRIMES, .check = check_primes, .run = run_primes},
+    {.job = ALOG_JOB_PRIMES, .check = alog_primes_check_job, .run = run_primes},
     {.run = NULL},
 };
 

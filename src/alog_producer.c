@@ -81,7 +81,8 @@ int main(int argc, char **argv)
         alog_config_free(&cfg);
         return 1;
     }
-    int64_t start = cfg.producer.start_ns > 0 ? cfg.producer.start_ns : alog_now_ns();
+    int64_t start =
+        cfg.producer.start_ns > 0 ? cfg.producer.start_ns : alog_now_ns();
     alog_produce_spec spec = {
         .producer = id,
         .start_ns = start,

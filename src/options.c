@@ -350,7 +350,8 @@ static found find(const alog_config *cfg, const alog_optset *own,
         const alog_opt *o = &alog_core_options[i];
         if (!named(o, name, len, c))
             continue;
-        if ((o->models & (unsigned)cfg->model) && o->kind != ALOG_OPT_ELSEWHERE) {
+        if ((o->models & (unsigned)cfg->model) &&
+            o->kind != ALOG_OPT_ELSEWHERE) {
             f.o = o;
             f.base = (void *)cfg;
             return f;

@@ -101,8 +101,9 @@ typedef struct alog_primes_job {
 
 /* The job of cfg with P = cfg->primes.parts, or `default_parts` when that is 0
  * (then clamped to the size of the work, at least 1).  The kernel is
- * cfg->primes.kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run alog_primes_check first: this one does not
- * report errors (ALOG_EINVAL for what check refuses). */
+ * cfg->primes.kernel, or ALOG_PRIMES_KERNEL when that is -1.  Run
+ * alog_primes_check first: this one does not report errors (ALOG_EINVAL
+ * for what check refuses). */
 int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
                          unsigned default_parts);
 
@@ -112,6 +113,10 @@ int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
  * the name the program frame gives; the library has none). */
 int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
                       size_t errlen);
+/* alog_primes_check as a program frame's check hook (program.h): d names
+ * the program; ctx is unused. */
+int alog_primes_check_job(alog_config *cfg, const alog_diag *d, void *ctx,
+                          char *err, size_t errlen);
 
 /* Static part k: [*a, *b]; 0 when empty.  Dynamic chunk c (< chunks). */
 int alog_primes_part_range(const alog_primes_job *job, unsigned k,

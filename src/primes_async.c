@@ -33,7 +33,7 @@ static int signalled(void)
     return atomic_load_explicit(alog_stop_flag(), memory_order_relaxed) != 0;
 }
 
-/* ---- interleaved tasks ------------------------------------------------------ */
+/* ---- interleaved tasks -------------------------------------------------- */
 
 typedef struct task {
     uint64_t pos, end; /* the piece in hand: [pos, end] */
@@ -105,7 +105,7 @@ out:
     return ALOG_OK;
 }
 
-/* ---- child processes ----------------------------------------------------- */
+/* ---- child processes ---------------------------------------------------- */
 
 /* Shared by parent and children (MAP_SHARED): lock-free atomics only. */
 typedef struct shared {
@@ -276,7 +276,7 @@ out:
     return rc;
 }
 
-/* ---- the run --------------------------------------------------------------- */
+/* ---- the run ------------------------------------------------------------ */
 
 /* Say a failure that leaves no report; returns rc. */
 static int failed(const alog_diag *d, int rc)
@@ -296,7 +296,8 @@ int alog_run_primes_async(const alog_config *cfg, FILE *out,
     alog_primes_part *parts = calloc(job.parts, sizeof *parts);
     alog_primes_result res;
     if (parts == NULL ||
-        alog_primes_result_init(&res, cfg->primes.processes ? "processes" : "async",
+        alog_primes_result_init(&res,
+                                cfg->primes.processes ? "processes" : "async",
                                 "CLOCK_MONOTONIC", &job, parts) != ALOG_OK) {
         free(parts);
         return failed(d, ALOG_ENOMEM);

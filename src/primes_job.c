@@ -12,7 +12,7 @@ static int should_stop(const atomic_int *stop)
     return alog_primes_should_stop(stop);
 }
 
-/* ---- jobs -------------------------------------------------------------------- */
+/* ---- jobs --------------------------------------------------------------- */
 
 /* Integers of the work minus one (the span), or 0 with *empty set. */
 static void work_of(const alog_config *cfg, uint64_t *lo, uint64_t *hi,
@@ -58,13 +58,14 @@ int alog_primes_check(const alog_config *cfg, const char *prog, char *err,
 {
     if (err != NULL && errlen > 0)
         err[0] = '\0';
-    if (cfg->primes.range_hi != 0 && cfg->primes.range_lo > cfg->primes.range_hi) {
+    const alog_primes_opts *o = &cfg->primes;
+    if (o->range_hi != 0 && o->range_lo > o->range_hi) {
         if (err != NULL)
             snprintf(err, errlen,
                      "%s: --range '%llu:%llu': A must not be above B "
                      "(see --help)", prog,
-                     (unsigned long long)cfg->primes.range_lo,
-                     (unsigned long long)cfg->primes.range_hi);
+                     (unsigned long long)o->range_lo,
+                     (unsigned long long)o->range_hi);
         return ALOG_EINVAL;
     }
     int kernel;
@@ -114,8 +115,9 @@ int alog_primes_job_init(alog_primes_job *job, const alog_config *cfg,
     job->number = cfg->primes.number;
     job->range_lo = cfg->primes.range_lo;
     job->range_hi = cfg->primes.range_hi;
-    job->schedule = cfg->primes.schedule == ALOG_SCHED_DYNAMIC ? ALOG_SCHED_DYNAMIC
-                                                        : ALOG_SCHED_STATIC;
+    job->schedule = cfg->primes.schedule == ALOG_SCHED_DYNAMIC
+                        ? ALOG_SCHED_DYNAMIC
+                        : ALOG_SCHED_STATIC;
     work_of(cfg, &job->lo, &job->hi, &job->empty);
     if (job->range && job->lo > job->hi)
         return ALOG_EINVAL;
@@ -233,4 +235,11 @@ double alog_primes_serial(const alog_primes_job *job,
         alog_primes_work(job, job->lo, job->hi, NULL, serial);
     }
     return (double)(alog_now_ns() - t0) * 1e-9;
+}
+
+int alog_primes_check_job(alog_config *cfg, const alog_diag *d, void *ctx,
+                          char *err, size_t errlen)
+{
+    (void)ctx;
+    return alog_primes_check(cfg, d->prog, err, errlen);
 }

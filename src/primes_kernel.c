@@ -68,7 +68,7 @@ int alog_split(uint64_t lo, uint64_t hi, unsigned k, unsigned parts,
     return 1;
 }
 
-/* ---- kernels --------------------------------------------------------------- */
+/* ---- kernels ------------------------------------------------------------ */
 
 typedef struct wheel {
     uint64_t stride;        /* integers per turn */
@@ -338,7 +338,7 @@ uint64_t alog_count_primes(uint64_t lo, uint64_t hi, int kernel,
     return count;
 }
 
-/* ---- CPU work for the log job ------------------------------------------------ */
+/* ---- CPU work for the log job ------------------------------------------- */
 
 uint64_t alog_work(uint64_t steps)
 {
