@@ -151,10 +151,10 @@ static double message_rate(MPI_Comm comm, int rank, int size,
 {
     long W = o->window, total = o->warmup + o->iters;
     int senders = size - 1;
-    int64_t t0 = 0;
     double rate = 0;
 
     if (rank == 0) {
+        int64_t t0 = 0;
         /* Two sets of receive buffers and requests: window i+1's receives
          * are posted while window i is still being acknowledged. */
         size_t nreq = (size_t)senders * (size_t)W;

@@ -137,9 +137,8 @@ int alog_report_header_common(alog_result *res, const char *model,
         strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int rc = 0;
     /* Stop at the first failure (only ENOMEM can happen). */
-    rc = rc ? rc : alog_result_header(res, "alog", "%s", ALOG_VERSION);
+    int rc = alog_result_header(res, "alog", "%s", ALOG_VERSION);
     rc = rc ? rc : alog_result_header(res, "model", "%s", model);
     rc = rc ? rc : alog_result_header(res, "job", "%s", job);
     rc = rc ? rc : alog_result_header(res, "clock", "%s", clock);
@@ -154,7 +153,7 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
                            const char *model, const char *clock)
 {
     /* The intervals as given (%g gives back "0.2" for 0.2), or the rate. */
-    size_t cap = 32 + 24 * (size_t)cfg->n_intervals, n = 0;
+    size_t cap = 32 + 24 * (size_t)cfg->n_intervals;
     char *iv = malloc(cap);
     if (iv == NULL)
         return ALOG_ENOMEM;
@@ -162,6 +161,7 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
     if (cfg->rate > 0) {
         snprintf(iv, cap, "rate=%g", cfg->rate);
     } else {
+        size_t n = 0;
         for (unsigned i = 0; i < cfg->n_intervals && n < cap; i++) {
             int w = snprintf(iv + n, cap - n, "%s%g", i ? "," : "",
                              cfg->intervals[i]);

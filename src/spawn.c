@@ -408,7 +408,6 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
 
     for (unsigned i = 0; i < p->n; i++) {
         int rc;
-        char where[64];
         if (p->foreign)
             rc = alog_spawn_shell(&p->child[i], cfg->async.exec[i], flags);
         else
@@ -432,6 +431,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         if (p->foreign)
             rc = alog_result_set_where(res, i, cfg->async.exec[i]);
         else {
+            char where[64];
             snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
             rc = alog_result_set_where(res, i, where);
         }
