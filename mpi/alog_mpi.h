@@ -1,4 +1,5 @@
-/* alog_mpi.h - the MPI model: rank 0 collects, ranks 1..N-1 produce.
+/** @file
+ * alog_mpi.h - the MPI model: rank 0 collects, ranks 1..N-1 produce.
  *
  * The one clock of the model is CLOCK_MONOTONIC (alog_now_ns), the clock
  * alog_pace_wait sleeps on; it is shared by the ranks of one host but not
@@ -18,14 +19,14 @@
 #include "options_mpi.h"
 #include "transport.h"
 
-/* Thread level the programs ask MPI_Init_thread for: only the main thread
+/** Thread level the programs ask MPI_Init_thread for: only the main thread
  * of a rank calls MPI. */
 #define ALOG_MPI_THREAD_ASKED MPI_THREAD_FUNNELED
 
-/* The clock named in the report header. */
+/** The clock named in the report header. */
 #define ALOG_MPI_CLOCK "CLOCK_MONOTONIC"
 
-/* Run the log job over comm (collective: every rank of comm calls it with
+/** Run the log job over comm (collective: every rank of comm calls it with
  * the same cfg).  Rank 0 collects and writes the report to out (NULL on
  * the other ranks); ranks 1..size-1 produce.  comm needs at least 2 ranks
  * (ALOG_EINVAL otherwise).  Returns the run's outcome code, the same on
@@ -35,10 +36,10 @@
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
                  MPI_Comm comm, FILE *out, const alog_diag *diag);
 
-/* Largest message a producer may send (--batch x record bytes). */
+/** Largest message a producer may send (--batch x record bytes). */
 #define ALOG_MPI_MSG_MAX (16u << 20)
 
-/* Checks what the option table cannot (limits of one MPI message).  0, or
+/** Checks what the option table cannot (limits of one MPI message).  0, or
  * ALOG_EINVAL with a one-line "<option> '<value>': <reason> (see --help)"
  * message in err (may be NULL).  Pure: every rank reaches the same
  * verdict. */
@@ -50,81 +51,83 @@ int alog_mpi_check_config(const alog_config *cfg, const alog_mpi_opts *opts,
 typedef struct alog_mpi_rankinfo alog_mpi_rankinfo;
 typedef struct alog_mpi_clock alog_mpi_clock;
 
-/* What the collective set-up gave every rank (setup_mpi.c). */
+/** What the collective set-up gave every rank (setup_mpi.c). */
 typedef struct alog_mpi_setup {
-    MPI_Comm comm;                 /* the run's private communicator */
-    const alog_mpi_opts *opts;     /* the model's own options */
-    int rank, size;
-    int64_t start_ns;              /* record 0 is due then, our clock */
-    const alog_mpi_rankinfo *info; /* rank 0: every rank's, else NULL */
-    const alog_mpi_clock *clk;     /* rank 0: every rank's, else NULL */
-    int opened;                    /* rank 0: a transport took over */
+    MPI_Comm comm;                 ///< the run's private communicator
+    const alog_mpi_opts *opts;     ///< the model's own options
+    int rank;                      ///< this rank in comm
+    int size;                      ///< ranks in comm
+    int64_t start_ns;              ///< record 0 is due then, our clock
+    const alog_mpi_rankinfo *info; ///< rank 0: every rank's, else NULL
+    const alog_mpi_clock *clk;     ///< rank 0: every rank's, else NULL
+    int opened;                    ///< rank 0: a transport took over
 } alog_mpi_setup;
 
-/* Rank 0's transports (collect_mpi.c), for alog_run_transport with a
+/** Rank 0's transports (collect_mpi.c), for alog_run_transport with a
  * run env whose setup is an alog_mpi_setup: "async" (pre-posted receives,
  * MPI_Waitsome) and "blocking" (MPI_Recv from any source); --batch is an
  * option of both.  NULL-terminated registry. */
 extern const alog_transport alog_transport_mpi_async;
-extern const alog_transport alog_transport_mpi_blocking;
-extern const alog_transport *const alog_mpi_transports[];
-/* The transport of a --collect value, found by its name in the
+extern const alog_transport alog_transport_mpi_blocking; ///< MPI_Recv
+extern const alog_transport *const alog_mpi_transports[]; ///< both, NULL-ended
+/** The transport of a --collect value, found by its name in the
  * registry; NULL for none. */
 const alog_transport *alog_mpi_transport_for(int collect);
 
-/* A producer rank (produce_mpi.c): the one producer loop, batches to rank
+/** A producer rank (produce_mpi.c): the one producer loop, batches to rank
  * 0, the final message, then wait for rank 0's word.  Returns ALOG_OK. */
 int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);
 
-/* Print "<program>: <why>" and MPI_Abort comm: for what no rank can
+/** Print "<program>: <why>" and MPI_Abort comm: for what no rank can
  * recover from alone. */
 _Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why);
-_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm);
+_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm); ///< The same, ENOMEM.
 
 /* ---- clock_sync.c: offsets of each rank's clock to rank 0's --------- */
 
+/** A rank's clock against rank 0's (alog_mpi_clock_sync). */
 struct alog_mpi_clock {
-    int64_t offset_ns; /* this rank's clock minus rank 0's, ns (0 on rank 0) */
-    int64_t rtt_ns;    /* smallest ping-pong round trip seen, ns */
+    int64_t offset_ns; ///< this rank's clock minus rank 0's, ns (0 on rank 0)
+    int64_t rtt_ns;    ///< smallest ping-pong round trip seen, ns
 };
 
-/* Ping-pong rounds per rank; the round with the smallest round trip wins. */
+/** Ping-pong rounds per rank; the round with the smallest round trip wins. */
 #define ALOG_MPI_SYNC_ROUNDS 32
 
-/* Collective.  Rank 0 ping-pongs every other rank `rounds` times and fills
+/** Collective.  Rank 0 ping-pongs every other rank `rounds` times and fills
  * all[0..size) (all may be NULL on the other ranks).  Uncertainty of an
  * offset is rtt_ns / 2.  0 or ALOG_EINVAL (rounds < 1). */
 int alog_mpi_clock_sync(MPI_Comm comm, int rounds, alog_mpi_clock *all);
 
 /* ---- env_mpi.c: what the run ran on ----------------------------------- */
 
-/* One rank's view of itself, gathered on rank 0 (plain bytes). */
+/** One rank's view of itself, gathered on rank 0 (plain bytes). */
 struct alog_mpi_rankinfo {
-    char host[64];     /* MPI_Get_processor_name, truncated */
-    char cpus[64];     /* CPUs the rank may run on (sched_getaffinity), "0-1" */
-    int32_t ncpus;     /* how many CPUs that is */
-    int32_t cores;     /* online CPUs of its host */
-    int32_t local;     /* ranks on its host (MPI_Comm_split_type SHARED) */
-    int32_t reserved;  /* 0 */
+    char host[64];     ///< MPI_Get_processor_name, truncated
+    char cpus[64];     ///< CPUs the rank may run on (sched_getaffinity), "0-1"
+    int32_t ncpus;     ///< how many CPUs that is
+    int32_t cores;     ///< online CPUs of its host
+    int32_t local;     ///< ranks on its host (MPI_Comm_split_type SHARED)
+    int32_t reserved;  ///< 0
 };
 
-/* Collective: every rank describes itself; rank 0 gets all[0..size). */
+/** Collective: every rank describes itself; rank 0 gets all[0..size). */
 int alog_mpi_env_gather(MPI_Comm comm, alog_mpi_rankinfo *all);
 
-/* Rank 0: add the MPI header keys to res (library, version, thread level
+/** Rank 0: add the MPI header keys to res (library, version, thread level
  * asked/granted, ranks, hosts, ranks per host, oversubscribed and its
  * warning, transport hints, shared host). */
 int alog_mpi_env_header(alog_result *res, MPI_Comm comm,
                         const alog_mpi_rankinfo *all, int size);
 
-/* The offset rank 0 applies to that rank's times.  The true offset lies
+/** The offset rank 0 applies to that rank's times.  The true offset lies
  * within offset_ns +- rtt_ns/2, so an estimate smaller than its
  * uncertainty cannot be told from 0: ranks that share rank 0's clock (one
  * host, one CLOCK_MONOTONIC) get exactly 0, not a noisy estimate that
  * could put a collect before its produce. */
 int64_t alog_mpi_clock_applied(const alog_mpi_clock *clk);
 
-/* Rank 0: the "where" text of rank r: host, CPUs, clock offset and its
+/** Rank 0: the "where" text of rank r: host, CPUs, clock offset and its
  * uncertainty.  Writes into buf (cap bytes, always terminated). */
 void alog_mpi_where(char *buf, size_t cap, int rank,
                     const alog_mpi_rankinfo *info,

@@ -1,4 +1,5 @@
-/* options_mpi.h - the MPI model's own options: its struct, its enums and
+/** @file
+ * options_mpi.h - the MPI model's own options: its struct, its enums and
  * its option rows (options_mpi.c).  Plain C, no MPI: the option tests
  * build wherever the core does. */
 #ifndef ALOG_OPTIONS_MPI_H
@@ -6,24 +7,25 @@
 
 #include "options.h"
 
-/* --collect: how rank 0 waits; values are the transports' registry names
+/** --collect: how rank 0 waits; values are the transports' registry names
  * (alog_mpi_transports), in the choices' order. */
 enum alog_mpi_collect {
-    ALOG_MPI_COLLECT_ASYNC = 0,   /* "async": pre-posted receives, Waitsome */
-    ALOG_MPI_COLLECT_BLOCKING = 1 /* "blocking": MPI_Recv(ANY_SOURCE) loop */
+    ALOG_MPI_COLLECT_ASYNC = 0,   ///< "async": pre-posted receives, Waitsome
+    ALOG_MPI_COLLECT_BLOCKING = 1 ///< "blocking": MPI_Recv(ANY_SOURCE) loop
 };
 
+/** The MPI model's options (alog-mpi). */
 typedef struct alog_mpi_opts {
-    int collect;     /* ALOG_MPI_COLLECT_* */
-    unsigned batch;  /* records per message (1: unbatched) */
-    double flush_ms; /* a partial batch leaves after this long */
+    int collect;     ///< ALOG_MPI_COLLECT_*
+    unsigned batch;  ///< records per message (1: unbatched)
+    double flush_ms; ///< a partial batch leaves after this long
 } alog_mpi_opts;
 
-/* The defaults: async, unbatched, 10 ms. */
+/** The defaults: async, unbatched, 10 ms. */
 void alog_mpi_opts_init(alog_mpi_opts *o);
-/* The option set that fills *o, for alog_options_parse. */
+/** The option set that fills *o, for alog_options_parse. */
 alog_optset alog_mpi_optset(alog_mpi_opts *o);
-/* Registry name of a --collect value; NULL if none. */
+/** Registry name of a --collect value; NULL if none. */
 const char *alog_mpi_collect_name(int collect);
 
 #endif

@@ -1,4 +1,5 @@
-/* wire_mpi.h - what travels between producer ranks and rank 0, and rank
+/** @file
+ * wire_mpi.h - what travels between producer ranks and rank 0, and rank
  * 0's bookkeeping of each producer.  Plain C, no MPI: unit-tested without
  * it (tests/test_mpi_wire.c).
  *
@@ -24,66 +25,67 @@
 enum { ALOG_MPI_TAG_DATA = 1, ALOG_MPI_TAG_FINAL = 2, ALOG_MPI_TAG_CTRL = 3,
        ALOG_MPI_TAG_SETUP = 4 };
 enum { ALOG_MPI_CTRL_STOP = 1, ALOG_MPI_CTRL_DONE = 2 };
-/* How a producer ended, in its final message. */
+/** How a producer ended, in its final message. */
 enum { ALOG_MPI_END_DONE = 0, ALOG_MPI_END_FAILED = 1,
        ALOG_MPI_END_STOPPED = 2 };
 
-/* Bytes of a record's fixed part: seq, sched_ns, produce_ns. */
+/** Bytes of a record's fixed part: seq, sched_ns, produce_ns. */
 #define ALOG_MPI_WIRE_REC 24u
 
-/* The last message of a producer (TAG_FINAL). */
+/** The last message of a producer (TAG_FINAL). */
 typedef struct alog_mpi_final {
-    uint64_t sent;  /* records it sent */
-    int64_t cpu_ns; /* its CPU time, ns */
-    int32_t end;    /* ALOG_MPI_END_* */
-    int32_t reserved;
+    uint64_t sent;  ///< records it sent
+    int64_t cpu_ns; ///< its CPU time, ns
+    int32_t end;    ///< ALOG_MPI_END_*
+    int32_t reserved; ///< 0
 } alog_mpi_final;
 
-/* Bytes per record on the wire: --payload, at least the fixed part. */
+/** Bytes per record on the wire: --payload, at least the fixed part. */
 size_t alog_mpi_rec_bytes(const alog_config *cfg);
-/* Write r's fixed part at `at` (the filler is the caller's, zeroed once). */
+/** Write r's fixed part at `at` (the filler is the caller's, zeroed once). */
 void alog_mpi_rec_put(unsigned char *at, const alog_record *r);
-/* ALOG_MPI_END_* of an alog_produce status. */
+/** ALOG_MPI_END_* of an alog_produce status. */
 int alog_mpi_end_of(int produce_status);
 
-/* Rank 0's view of one producer. */
+/** Rank 0's view of one producer. */
 typedef struct alog_mpi_source {
-    int64_t offset_ns;   /* its clock minus ours, applied to its times */
-    int64_t interval_ns; /* 0: unthrottled */
-    int64_t fail_after;  /* -1: never */
-    uint64_t received;   /* records stored */
-    uint64_t sent;       /* from its final message */
-    int64_t cpu_ns;      /* from its final message */
-    uint64_t malformed;  /* messages that made no sense */
-    int end;             /* ALOG_MPI_END_*, once finished */
-    int finished;        /* its final message arrived */
+    int64_t offset_ns;   ///< its clock minus ours, applied to its times
+    int64_t interval_ns; ///< 0: unthrottled
+    int64_t fail_after;  ///< -1: never
+    uint64_t received;   ///< records stored
+    uint64_t sent;       ///< from its final message
+    int64_t cpu_ns;      ///< from its final message
+    uint64_t malformed;  ///< messages that made no sense
+    int end;             ///< ALOG_MPI_END_*, once finished
+    int finished;        ///< its final message arrived
 } alog_mpi_source;
 
-/* Store the records of one TAG_DATA message of producer p into st's list
- * (after st's work per record), shifted onto our clock, collected at now.  A trailing partial record counts as
- * malformed.  Returns the records stored (>= 0) or ALOG_ENOMEM. */
+/** Store the records of one TAG_DATA message of producer p into st's list
+ * (after st's work per record), shifted onto our clock, collected at now.
+ * A trailing partial record counts as malformed.  Returns the records
+ * stored (>= 0) or ALOG_ENOMEM. */
 long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
                           const unsigned char *buf, size_t bytes, size_t rb,
                           int64_t now);
-/* Take a TAG_FINAL message: the producer is finished.  One of the wrong
+/** Take a TAG_FINAL message: the producer is finished.  One of the wrong
  * size (never from our producers) marks it failed, so nothing waits. */
 void alog_mpi_source_final(alog_mpi_source *s, const unsigned char *buf,
                            size_t bytes);
-/* The producer's ALOG_PS_* once finished; *lost (added to) counts records
+/** The producer's ALOG_PS_* once finished; *lost (added to) counts records
  * it sent that never arrived: never hidden, a producer short of them is
  * ALOG_PS_SHORT. */
 int alog_mpi_source_status(const alog_mpi_source *s, uint64_t *lost);
 
-/* What rank 0 expects of the run, for forecasting arrivals. */
+/** What rank 0 expects of the run, for forecasting arrivals. */
 typedef struct alog_mpi_plan {
-    int64_t start_ns; /* schedule start, our clock */
-    int64_t end_ns;   /* start + duration, or INT64_MAX */
-    int64_t flush_ns; /* a partial batch leaves this long after its first */
-    uint64_t count;   /* records per producer, 0: by time */
-    unsigned batch;   /* records per message */
+    int64_t start_ns; ///< schedule start, our clock
+    int64_t end_ns;   ///< start + duration, or INT64_MAX
+    int64_t flush_ns; ///< a partial batch leaves this long after its first
+    uint64_t count;   ///< records per producer, 0: by time
+    unsigned batch;   ///< records per message
 } alog_mpi_plan;
 
-/* When the next message of source s should arrive, on our clock:
+/** When the next message of source s should arrive, on our clock:
  * INT64_MIN when it may come any moment (unthrottled, its final due). */
 int64_t alog_mpi_forecast(const alog_mpi_plan *plan,
                           const alog_mpi_source *s);

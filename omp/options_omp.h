@@ -1,4 +1,5 @@
-/* options_omp.h - the OpenMP model's own options: its struct, its enums
+/** @file
+ * options_omp.h - the OpenMP model's own options: its struct, its enums
  * and its option rows (options_omp.c).  Plain C, no OpenMP: the option
  * tests build wherever the core does. */
 #ifndef ALOG_OPTIONS_OMP_H
@@ -6,23 +7,24 @@
 
 #include "options.h"
 
-/* --collect: where records are stored; values are the transports'
+/** --collect: where records are stored; values are the transports'
  * registry names (alog_omp_transports). */
 enum alog_omp_collect {
-    ALOG_OMP_COLLECT_THREAD = 0, /* "thread": collector thread over rings */
-    ALOG_OMP_COLLECT_NONE = 1    /* "none": each thread its own list */
+    ALOG_OMP_COLLECT_THREAD = 0, ///< "thread": collector thread over rings
+    ALOG_OMP_COLLECT_NONE = 1    ///< "none": each thread its own list
 };
 
+/** The OpenMP model's options (alog-omp). */
 typedef struct alog_omp_opts {
-    int collect;   /* ALOG_OMP_COLLECT_* */
-    unsigned ring; /* ring capacity per thread, records */
+    int collect;   ///< ALOG_OMP_COLLECT_*
+    unsigned ring; ///< ring capacity per thread, records
 } alog_omp_opts;
 
-/* The defaults: thread, 4096. */
+/** The defaults: thread, 4096. */
 void alog_omp_opts_init(alog_omp_opts *o);
-/* The option set that fills *o, for alog_options_parse. */
+/** The option set that fills *o, for alog_options_parse. */
 alog_optset alog_omp_optset(alog_omp_opts *o);
-/* Registry name of a --collect value; NULL if none. */
+/** Registry name of a --collect value; NULL if none. */
 const char *alog_omp_collect_name(int collect);
 
 #endif

@@ -1,4 +1,5 @@
-/* alog.h - public API of the alog core library.
+/** @file
+ * alog.h - public API of the alog core library.
  *
  * Data flows one way: producer -> wire -> transport -> per-producer list
  * -> stats -> report.  Records are plain structs; lists, results and
@@ -14,71 +15,75 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ALOG_VERSION "1.0.0"
+#define ALOG_VERSION "1.0.0" ///< version printed by --version and alog=
 
 /* ---- errors ---------------------------------------------------------- */
 
+/** Error codes: 0 or negative, as every function returns them. */
 enum alog_err {
     ALOG_OK = 0,
-    ALOG_EINVAL = -1,  /* bad argument or option value */
-    ALOG_ENOMEM = -2,  /* allocation failed */
-    ALOG_ESYS = -3,    /* a system call failed; errno tells which */
-    ALOG_EIO = -4,     /* a write of output failed (disk full, closed pipe) */
-    ALOG_EPROTO = -5,  /* a line or frame that does not parse */
-    ALOG_ESHORT = -6,  /* a producer stopped early or failed */
-    ALOG_EINTR = -7,   /* the run was interrupted by SIGINT/SIGTERM */
-    ALOG_ERANGE = -8,  /* a value out of its allowed range */
-    ALOG_EMPI = -9,    /* an MPI call failed */
+    ALOG_EINVAL = -1,  ///< bad argument or option value
+    ALOG_ENOMEM = -2,  ///< allocation failed
+    ALOG_ESYS = -3,    ///< a system call failed; errno tells which
+    ALOG_EIO = -4,     ///< a write of output failed (disk full, closed pipe)
+    ALOG_EPROTO = -5,  ///< a line or frame that does not parse
+    ALOG_ESHORT = -6,  ///< a producer stopped early or failed
+    ALOG_EINTR = -7,   ///< the run was interrupted by SIGINT/SIGTERM
+    ALOG_ERANGE = -8,  ///< a value out of its allowed range
+    ALOG_EMPI = -9,    ///< an MPI call failed
 };
 
-/* Static message for an ALOG_E* code; never NULL. */
+/** Static message for an ALOG_E* code; never NULL. */
 const char *alog_strerror(int err);
 
-/* Process exit status for a run's result code:
+/** Process exit status for a run's result code:
  * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
 int alog_exit_status(int err);
 
 /* ---- diagnostics ---------------------------------------------------- */
 
-/* Where library code says what went wrong while it runs.  The program
+/** Where library code says what went wrong while it runs.  The program
  * frame owns it and puts its program name first; library code never names
  * a program.  Each message is one line, "<prog>: <text>".  A NULL diag, or
  * one with a NULL stream, discards messages (tests). */
 typedef struct alog_diag {
-    const char *prog; /* program name printed before every message */
-    FILE *f;          /* stream, normally stderr; NULL: discard */
+    const char *prog; ///< program name printed before every message
+    FILE *f;          ///< stream, normally stderr; NULL: discard
 } alog_diag;
 
-/* Print "<prog>: <fmt...>\n" on d's stream and flush it. */
+/** Print "<prog>: <fmt...>\n" on d's stream and flush it. */
 void alog_say(const alog_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- clock ----------------------------------------------------------- */
 
-/* CLOCK_MONOTONIC in ns.  The one clock of the async and omp models. */
+/** CLOCK_MONOTONIC in ns.  The one clock of the async and omp models. */
 int64_t alog_now_ns(void);
 
 /* ---- records --------------------------------------------------------- */
 
+/** Bits of alog_record.flags. */
 enum alog_record_flags {
-    ALOG_REC_FOREIGN = 1u << 0, /* from an --exec command: times are arrival */
-    ALOG_REC_TEXT = 1u << 1,    /* carries a text line, see alog_reclist_text */
-    ALOG_REC_CLOCK = 1u << 2,   /* foreign line with exactly two integers */
+    ALOG_REC_FOREIGN = 1u << 0, ///< from an --exec command: times are arrival
+    ALOG_REC_TEXT = 1u << 1,    ///< carries a text line, see alog_reclist_text
+    ALOG_REC_CLOCK = 1u << 2,   ///< foreign line with exactly two integers
 };
 
+/** One record: what a producer emitted and when it was stored. */
 typedef struct alog_record {
-    int64_t sched_ns;   /* scheduled emit time (ns); foreign: arrival */
-    int64_t produce_ns; /* when the producer emitted it (ns); foreign: arrival */
-    int64_t collect_ns; /* when the collector stored it (ns) */
-    int64_t clock_ms;   /* the 'Clock <ms>' value as written on the wire */
-    uint64_t seq;       /* producer's sequence number, from 0; foreign: line no. */
-    uint32_t producer;  /* producer index, 0..N-1 */
-    uint32_t bytes;     /* bytes of this record on its wire */
-    uint32_t flags;     /* ALOG_REC_* */
-    uint32_t text;      /* with ALOG_REC_TEXT: text id in the record's list */
+    int64_t sched_ns;   ///< scheduled emit time (ns); foreign: arrival
+    int64_t produce_ns; ///< when the producer emitted it (ns); foreign: arrival
+    int64_t collect_ns; ///< when the collector stored it (ns)
+    int64_t clock_ms;   ///< the 'Clock \<ms\>' value as written on the wire
+    uint64_t seq;       ///< producer's sequence number, from 0; foreign: line
+                        ///< no.
+    uint32_t producer;  ///< producer index, 0..N-1
+    uint32_t bytes;     ///< bytes of this record on its wire
+    uint32_t flags;     ///< ALOG_REC_*
+    uint32_t text;      ///< with ALOG_REC_TEXT: text id in the record's list
 } alog_record;
 
-/* The time a record sits at on the merged timeline (produce time). */
+/** The time a record sits at on the merged timeline (produce time). */
 static inline int64_t alog_record_time(const alog_record *r)
 {
     return r->produce_ns;
@@ -86,17 +91,18 @@ static inline int64_t alog_record_time(const alog_record *r)
 
 /* ---- wires: how records travel through a pipe ------------------------ */
 
+/** How records travel through a pipe: text lines or binary frames. */
 enum alog_wire { ALOG_WIRE_TEXT = 0, ALOG_WIRE_BINARY = 1 };
 
-/* Binary frame, little endian, fixed 40-byte header then padding:
+/** Binary frame, little endian, fixed 40-byte header then padding:
  *   u32 magic "ALOG" | u32 frame bytes (header included) | u32 producer |
  *   u32 reserved (0) | u64 seq | i64 sched_ns | i64 produce_ns | pad ... */
 #define ALOG_FRAME_MAGIC 0x474f4c41u
-#define ALOG_FRAME_HDR 40u
-/* Longest text line or frame accepted; longer ones count as malformed. */
+#define ALOG_FRAME_HDR 40u ///< bytes of a frame's header
+/** Longest text line or frame accepted; longer ones count as malformed. */
 #define ALOG_WIRE_MAX 65536u
 
-/* Encode r on `wire` into buf (cap bytes), padded with filler up to `size`
+/** Encode r on `wire` into buf (cap bytes), padded with filler up to `size`
  * bytes when the natural encoding is shorter (size 0: natural size).
  * Text: "Clock <ms> from <id> seq <n> sched <ns> prod <ns>[ xxx...]\n".
  * Returns the bytes written (> 0), or ALOG_ERANGE if cap is too small or
@@ -104,54 +110,56 @@ enum alog_wire { ALOG_WIRE_TEXT = 0, ALOG_WIRE_BINARY = 1 };
 int alog_wire_encode(int wire, const alog_record *r, size_t size, char *buf,
                      size_t cap);
 
-/* Parse one of alog's own text lines (no newline) into r (producer, seq,
+/** Parse one of alog's own text lines (no newline) into r (producer, seq,
  * sched_ns, produce_ns, clock_ms set; bytes = len + 1).  0 or ALOG_EPROTO. */
 int alog_text_parse(const char *line, size_t len, alog_record *r);
 
-/* A foreign line, read the way the original read it: if it holds exactly
+/** A foreign line, read the way the original read it: if it holds exactly
  * two integer tokens, store them in *clock and *id and return 1; else 0. */
 int alog_foreign_parse(const char *line, size_t len, int64_t *clock,
                        int64_t *id);
 
-/* Called by the decoder for each record; text/len is the line for foreign
+/** Called by the decoder for each record; text/len is the line for foreign
  * records (NULL otherwise).  A non-zero return stops the feed and is
  * returned from it. */
 typedef int (*alog_emit_fn)(void *arg, const alog_record *r, const char *text,
                             size_t len);
 
-/* Stream decoder: caller-allocated, fields private.  Survives partial reads
+/** Stream decoder: caller-allocated, fields private.  Survives partial reads
  * and records split across reads. */
 typedef struct alog_decoder {
-    char *buf;          /* private */
-    size_t len, cap;    /* private */
-    size_t off;         /* private: parse position */
-    int wire;           /* ALOG_WIRE_* */
-    int foreign;        /* lines from a foreign command */
-    int skipping;       /* private: inside an oversized line */
-    uint32_t producer;  /* producer index stamped on foreign records */
-    uint64_t lines;     /* records and events emitted */
-    uint64_t malformed; /* lines/frames that did not parse or were too long */
+    char *buf;          ///< private
+    size_t len;         ///< private
+    size_t cap;         ///< private
+    size_t off;         ///< private: parse position
+    int wire;           ///< ALOG_WIRE_*
+    int foreign;        ///< lines from a foreign command
+    int skipping;       ///< private: inside an oversized line
+    uint32_t producer;  ///< producer index stamped on foreign records
+    uint64_t lines;     ///< records and events emitted
+    uint64_t malformed; ///< lines/frames that did not parse or were too long
 } alog_decoder;
 
+/** An empty decoder for `wire` (ALOG_WIRE_*); 0 or ALOG_EINVAL. */
 int alog_decoder_init(alog_decoder *d, int wire, int foreign,
                       uint32_t producer);
-void alog_decoder_free(alog_decoder *d);
-/* Space to read into directly (at least `want` bytes); NULL on ENOMEM. */
+void alog_decoder_free(alog_decoder *d); ///< Frees its buffer (NULL: no-op).
+/** Space to read into directly (at least `want` bytes); NULL on ENOMEM. */
 char *alog_decoder_space(alog_decoder *d, size_t want, size_t *avail);
-/* n bytes were read into the space: parse what is complete. */
+/** n bytes were read into the space: parse what is complete. */
 int alog_decoder_commit(alog_decoder *d, size_t n, int64_t now_ns,
                         alog_emit_fn emit, void *arg);
-/* Copying convenience: space + memcpy + commit. */
+/** Copying convenience: space + memcpy + commit. */
 int alog_decoder_feed(alog_decoder *d, const void *data, size_t n,
                       int64_t now_ns, alog_emit_fn emit, void *arg);
-/* End of stream: a trailing unterminated line is emitted if foreign,
+/** End of stream: a trailing unterminated line is emitted if foreign,
  * else counted as malformed. */
 int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
                         void *arg);
 
 /* ---- a producer's output: buffered write(2) or vmsplice(2) ----------- */
 
-/* Opaque.  Records are encoded straight into alog_sink_space() and
+/** Opaque.  Records are encoded straight into alog_sink_space() and
  * committed; a commit that brings the buffer to block bytes sends it.
  * With zero_copy and a pipe on fd, full blocks go by vmsplice (no copy on
  * the writer's side) from a ring of page-aligned segments sized so that a
@@ -160,241 +168,266 @@ int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
  * reader is gone).  The sink does not own fd. */
 typedef struct alog_sink alog_sink;
 
-/* block: flush threshold in bytes; slack: the most one record may add past
+/** block: flush threshold in bytes; slack: the most one record may add past
  * it.  0, ALOG_EINVAL or ALOG_ENOMEM. */
 int alog_sink_open(alog_sink **s, int fd, size_t block, size_t slack,
                    int zero_copy);
-/* 1 while full blocks go by vmsplice. */
+/** 1 while full blocks go by vmsplice. */
 int alog_sink_zero_copy(const alog_sink *s);
-/* Where the next record goes; *avail (may be NULL) bytes of room, at least
+/** Where the next record goes; *avail (may be NULL) bytes of room, at least
  * slack. */
 char *alog_sink_space(alog_sink *s, size_t *avail);
-/* n bytes were written at alog_sink_space(); sends a full block. */
+/** n bytes were written at alog_sink_space(); sends a full block. */
 int alog_sink_commit(alog_sink *s, size_t n);
-/* Send whatever waits, by write(2). */
+/** Send whatever waits, by write(2). */
 int alog_sink_flush(alog_sink *s);
-void alog_sink_close(alog_sink *s);
+void alog_sink_close(alog_sink *s); ///< Frees s (NULL: no-op); no flush.
 
 /* ---- per-producer lists ---------------------------------------------- */
 
-/* Append-only, chunked (no malloc per record), in arrival order. */
+/** Append-only, chunked (no malloc per record), in arrival order. */
 typedef struct alog_reclist alog_reclist;
 
-alog_reclist *alog_reclist_new(void);
-void alog_reclist_free(alog_reclist *l);
-/* Slot for one more record, to be filled in place; NULL on ENOMEM. */
+alog_reclist *alog_reclist_new(void); ///< An empty list; NULL on ENOMEM.
+void alog_reclist_free(alog_reclist *l); ///< Frees l (NULL: no-op).
+/** Slot for one more record, to be filled in place; NULL on ENOMEM. */
 alog_record *alog_reclist_push(alog_reclist *l);
-/* Allocate and touch room for n records in advance (when the count is
+/** Allocate and touch room for n records in advance (when the count is
  * known), so appends never fault in fresh memory; 0 or ALOG_ENOMEM. */
 int alog_reclist_reserve(alog_reclist *l, size_t n);
-/* Copy r in; 0 or ALOG_ENOMEM. */
+/** Copy r in; 0 or ALOG_ENOMEM. */
 int alog_reclist_append(alog_reclist *l, const alog_record *r);
-/* Copy r in with its text line (kept in the list's arena); sets
+/** Copy r in with its text line (kept in the list's arena); sets
  * ALOG_REC_TEXT and r's text id on the stored copy. */
 int alog_reclist_append_text(alog_reclist *l, const alog_record *r,
                              const char *text, size_t len);
-size_t alog_reclist_len(const alog_reclist *l);
-/* i-th record, O(log chunks); NULL if i is out of range. */
+size_t alog_reclist_len(const alog_reclist *l); ///< Records in l.
+/** i-th record, O(log chunks); NULL if i is out of range. */
 const alog_record *alog_reclist_at(const alog_reclist *l, size_t i);
-/* Text of a record with ALOG_REC_TEXT; *len set; NULL if none. */
+/** Text of a record with ALOG_REC_TEXT; *len set; NULL if none. */
 const char *alog_reclist_text(const alog_reclist *l, const alog_record *r,
                               size_t *len);
-/* Bytes of memory the list holds (records, chunks, texts). */
+/** Bytes of memory the list holds (records, chunks, texts). */
 size_t alog_reclist_memory(const alog_reclist *l);
 
-/* Sequential walk without the at() lookup; caller-allocated. */
+/** Sequential walk without the at() lookup; caller-allocated. */
 typedef struct alog_reclist_iter {
-    const alog_reclist *l; /* private */
-    size_t chunk, pos;     /* private */
+    const alog_reclist *l; ///< private
+    size_t chunk;          ///< private
+    size_t pos;            ///< private
 } alog_reclist_iter;
+/** Start a walk over l, first record first. */
 void alog_reclist_iter_init(alog_reclist_iter *it, const alog_reclist *l);
+/** Next record in arrival order, or NULL at the end. */
 const alog_record *alog_reclist_iter_next(alog_reclist_iter *it);
 
-/* k-way merge of lists, each already in time order, into one timeline
+/** k-way merge of lists, each already in time order, into one timeline
  * ordered by (alog_record_time, producer, seq).  A heap of k cursors:
  * O(total log k), no copy of the records.  The lists outlive the merge. */
 typedef struct alog_merge alog_merge;
+/** A merge of lists[0..k); NULL on ENOMEM. */
 alog_merge *alog_merge_new(alog_reclist *const *lists, size_t k);
-/* Next record, or NULL at the end; *list_index (may be NULL) tells which. */
+/** Next record, or NULL at the end; *list_index (may be NULL) tells which. */
 const alog_record *alog_merge_next(alog_merge *m, size_t *list_index);
-void alog_merge_free(alog_merge *m);
+void alog_merge_free(alog_merge *m); ///< Frees m (NULL: no-op), not the lists.
 
 /* ---- pacing ---------------------------------------------------------- */
 
-/* Absolute-deadline schedule: deadline k = start + k*interval, so errors
+/** Absolute-deadline schedule: deadline k = start + k*interval, so errors
  * never accumulate.  interval 0 means as fast as possible. */
 typedef struct alog_pace {
-    int64_t start_ns;    /* deadline of record 0 */
-    int64_t interval_ns; /* 0: unthrottled */
-    uint64_t k;          /* next record's index */
+    int64_t start_ns;    ///< deadline of record 0
+    int64_t interval_ns; ///< 0: unthrottled
+    uint64_t k;          ///< next record's index
 } alog_pace;
 
+/** Schedule from start_ns every interval_ns (<= 0: unthrottled), k = 0. */
 void alog_pace_init(alog_pace *p, int64_t start_ns, int64_t interval_ns);
+/** Deadline of record k: start + k * interval. */
 int64_t alog_pace_deadline(const alog_pace *p, uint64_t k);
-/* Sleep until the next deadline (clock_nanosleep TIMER_ABSTIME, EINTR
- * resumed unless *stop (may be NULL) becomes non-zero), store it in *sched_ns and
- * advance.  Returns 0, or ALOG_EINTR when *stop was set. */
+/** Sleep until the next deadline (clock_nanosleep TIMER_ABSTIME, EINTR
+ * resumed unless *stop (may be NULL) becomes non-zero), store it in
+ * *sched_ns and advance.  Returns 0, or ALOG_EINTR when *stop was set. */
 int alog_pace_wait(alog_pace *p, const atomic_int *stop, int64_t *sched_ns);
-/* The one sleep of the project: until t on CLOCK_MONOTONIC (absolute, so
+/** The one sleep of the project: until t on CLOCK_MONOTONIC (absolute, so
  * a late wake-up never shifts a schedule).  A signal resumes the sleep
  * unless *stop (may be NULL) became non-zero.  0, ALOG_EINTR when stopped,
  * ALOG_ESYS if the clock failed. */
 int alog_sleep_until(int64_t t, const atomic_int *stop);
-/* alog_sleep_until(now + ns, stop). */
+/** alog_sleep_until(now + ns, stop). */
 int alog_sleep_for(int64_t ns, const atomic_int *stop);
-/* Seconds to ns, rounded; ALOG_EINVAL for negative/NaN/too large. */
+/** Seconds to ns, rounded; ALOG_EINVAL for negative/NaN/too large. */
 int alog_seconds_to_ns(double s, int64_t *ns);
-/* Lower this thread's timer slack (Linux default 50 us); 0 or ALOG_ESYS. */
+/** Lower this thread's timer slack (Linux default 50 us); 0 or ALOG_ESYS. */
 int alog_timerslack_set(unsigned long ns);
 
 /* ---- statistics ------------------------------------------------------ */
 
-/* Nearest-rank percentile p in [0,100] of v[0..n); sorts v in place.
+/** Nearest-rank percentile p in [0,100] of v[0..n); sorts v in place.
  * n == 0 gives 0. */
 int64_t alog_percentile(int64_t *v, size_t n, double p);
 
+/** Statistics of one producer's list (alog_stats_list). */
 typedef struct alog_pstats {
-    uint64_t records;   /* records stored */
-    uint64_t bytes;     /* wire bytes of those records */
-    uint64_t gaps;      /* missing sequence numbers */
-    uint64_t dups;      /* records whose seq was not above the previous */
-    double achieved_hz; /* (records-1) / (last - first produce time) */
-    int64_t first_ns, last_ns; /* produce time of first/last record */
-    int64_t late_p50, late_p99, late_max; /* produce - sched (ns) */
-    int64_t lat_p50, lat_p99, lat_max;    /* collect - produce (ns) */
+    uint64_t records;   ///< records stored
+    uint64_t bytes;     ///< wire bytes of those records
+    uint64_t gaps;      ///< missing sequence numbers
+    uint64_t dups;      ///< records whose seq was not above the previous
+    double achieved_hz; ///< (records-1) / (last - first produce time)
+    int64_t first_ns;   ///< produce time of first record
+    int64_t last_ns;    ///< produce time of last record
+    int64_t late_p50;   ///< produce - sched (ns): median
+    int64_t late_p99;   ///< produce - sched (ns): 99th percentile
+    int64_t late_max;   ///< produce - sched (ns): maximum
+    int64_t lat_p50;    ///< collect - produce (ns): median
+    int64_t lat_p99;    ///< collect - produce (ns): 99th percentile
+    int64_t lat_max;    ///< collect - produce (ns): maximum
 } alog_pstats;
 
-/* Statistics of one list.  Scratch memory is the list's length in int64. */
+/** Statistics of one list.  Scratch memory is the list's length in int64. */
 int alog_stats_list(const alog_reclist *l, alog_pstats *out);
 
 /* ---- the result of a run: what the report prints --------------------- */
 
+/** How a producer ended. */
 enum alog_pstatus {
-    ALOG_PS_OK = 0,     /* delivered what was asked */
-    ALOG_PS_SHORT = 1,  /* ended before its count (or its duration) */
-    ALOG_PS_EXIT = 2,   /* exited with a non-zero status (code) */
-    ALOG_PS_SIGNAL = 3, /* killed by a signal (code = signal number) */
-    ALOG_PS_STOPPED = 4 /* stopped by the collector (interrupt) */
+    ALOG_PS_OK = 0,     ///< delivered what was asked
+    ALOG_PS_SHORT = 1,  ///< ended before its count (or its duration)
+    ALOG_PS_EXIT = 2,   ///< exited with a non-zero status (code)
+    ALOG_PS_SIGNAL = 3, ///< killed by a signal (code = signal number)
+    ALOG_PS_STOPPED = 4 ///< stopped by the collector (interrupt)
 };
 
+/** A run's result (opaque): per-producer lists, status, header, totals. */
 typedef struct alog_result alog_result;
 
-/* n producers; each gets an empty list.  NULL on ENOMEM. */
+/** n producers; each gets an empty list.  NULL on ENOMEM. */
 alog_result *alog_result_new(unsigned n);
-void alog_result_free(alog_result *res);
-unsigned alog_result_producers(const alog_result *res);
+void alog_result_free(alog_result *res); ///< Frees res and its lists.
+unsigned alog_result_producers(const alog_result *res); ///< Its n.
+/** List of producer i; NULL if i is out of range. */
 alog_reclist *alog_result_list(alog_result *res, unsigned i);
+/** The same, read-only. */
 const alog_reclist *alog_result_list_const(const alog_result *res, unsigned i);
-/* Target of producer i: rate (0 = unthrottled) and count (0 = by time). */
+/** Target of producer i: rate (0 = unthrottled) and count (0 = by time). */
 void alog_result_set_target(alog_result *res, unsigned i, double hz,
                             uint64_t count);
 void alog_result_target(const alog_result *res, unsigned i, double *hz,
-                        uint64_t *count);
+                        uint64_t *count); ///< The target, as set.
+/** Count n more lines or frames of producer i that did not parse. */
 void alog_result_add_malformed(alog_result *res, unsigned i, uint64_t n);
-uint64_t alog_result_malformed(const alog_result *res, unsigned i);
-/* How producer i ended (ALOG_PS_*; code: exit status or signal). */
+uint64_t alog_result_malformed(const alog_result *res, unsigned i); ///< Sum.
+/** How producer i ended (ALOG_PS_*; code: exit status or signal). */
 void alog_result_set_status(alog_result *res, unsigned i, int status,
                             int code);
+/** Producer i's ALOG_PS_* and *code (may be NULL), as set. */
 int alog_result_status(const alog_result *res, unsigned i, int *code);
-/* Free text shown per producer ("where": host, cpu, command). Copied. */
+/** Free text shown per producer ("where": host, cpu, command). Copied. */
 int alog_result_set_where(alog_result *res, unsigned i, const char *where);
-const char *alog_result_where(const alog_result *res, unsigned i);
-/* '# key=value' header lines, in order of addition; later keys replace. */
+const char *alog_result_where(const alog_result *res, unsigned i); ///< Or NULL
+/** '# key=value' header lines, in order of addition; later keys replace. */
 int alog_result_header(alog_result *res, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 3, 4)));
-size_t alog_result_header_count(const alog_result *res);
+size_t alog_result_header_count(const alog_result *res); ///< Header lines.
 void alog_result_header_at(const alog_result *res, size_t i, const char **key,
-                           const char **value);
-/* Extra per-run counters printed in the totals (e.g. "ring_full"). */
+                           const char **value); ///< Line i's key, value.
+/** Extra per-run counters printed in the totals (e.g. "ring_full"). */
 int alog_result_counter(alog_result *res, const char *key, double value);
-size_t alog_result_counter_count(const alog_result *res);
+size_t alog_result_counter_count(const alog_result *res); ///< Counters.
 void alog_result_counter_at(const alog_result *res, size_t i,
-                            const char **key, double *value);
-/* Wall time and CPU time of the run (ns); peak RSS read at report time. */
+                            const char **key, double *value); ///< Counter i.
+/** Wall time and CPU time of the run (ns); peak RSS read at report time. */
 void alog_result_set_times(alog_result *res, int64_t wall_ns, int64_t cpu_ns);
 void alog_result_times(const alog_result *res, int64_t *wall_ns,
-                       int64_t *cpu_ns);
-/* Set when the run was interrupted. */
+                       int64_t *cpu_ns); ///< The times, as set.
+/** Set when the run was interrupted. */
 void alog_result_set_interrupted(alog_result *res, int yes);
-int alog_result_interrupted(const alog_result *res);
-/* Memory held by all lists, bytes. */
+int alog_result_interrupted(const alog_result *res); ///< As set.
+/** Memory held by all lists, bytes. */
 size_t alog_result_memory(const alog_result *res);
-/* ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is not
+/** ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is not
  * ALOG_PS_OK or is short of its count. */
 int alog_result_outcome(const alog_result *res);
 
 /* ---- configuration and options -------------------------------------- */
 
+/** Which program a configuration is for (bits, for option masks). */
 enum alog_model {
     ALOG_MODEL_ASYNC = 1u << 0,
     ALOG_MODEL_MPI = 1u << 1,
     ALOG_MODEL_OMP = 1u << 2,
-    ALOG_MODEL_PRODUCER = 1u << 3, /* the alog-producer program */
+    ALOG_MODEL_PRODUCER = 1u << 3, ///< the alog-producer program
 };
+/** The job a program runs: the log experiment or primes. */
 enum alog_job { ALOG_JOB_LOG = 0, ALOG_JOB_PRIMES = 1 };
+/** --format of the report. */
 enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
+/** --show: records and timeline too, or the report only. */
 enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
 
-/* The async model's options (alog-async; wire also alog-producer). */
+/** The async model's options (alog-async; wire also alog-producer). */
 enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
+/** alog_config.async: options of the async model. */
 typedef struct alog_async_opts {
-    int wire;     /* ALOG_WIRE_* */
-    int readers;  /* ALOG_READERS_*: the transport, by its registry name */
-    char **exec;  /* --exec commands, one producer each */
-    unsigned n_exec;
+    int wire;     ///< ALOG_WIRE_*
+    int readers;  ///< ALOG_READERS_*: the transport, by its registry name
+    char **exec;  ///< --exec commands, one producer each
+    unsigned n_exec; ///< commands in exec
 } alog_async_opts;
 
-/* The primes job's options (every collecting program). */
+/** The primes job's options (every collecting program). */
 enum alog_schedule { ALOG_SCHED_STATIC = 0, ALOG_SCHED_DYNAMIC = 1 };
+/** alog_config.primes: options of the primes job. */
 typedef struct alog_primes_opts {
-    uint64_t number;             /* number to test */
-    uint64_t range_lo, range_hi; /* --range A:B, hi 0 = unset */
-    unsigned parts;              /* P, 0 = the model's default */
-    int schedule;                /* ALOG_SCHED_* */
-    int kernel;                  /* --kernel, -1: $ALOG_PRIMES_KERNEL */
-    int processes;               /* async: parts in child processes */
-    int no_baseline;             /* skip the serial baseline */
+    uint64_t number;             ///< number to test
+    uint64_t range_lo;           ///< --range A:B: A
+    uint64_t range_hi;           ///< --range A:B: B, 0 = unset
+    unsigned parts;              ///< P, 0 = the model's default
+    int schedule;                ///< ALOG_SCHED_*
+    int kernel;                  ///< --kernel, -1: $ALOG_PRIMES_KERNEL
+    int processes;               ///< async: parts in child processes
+    int no_baseline;             ///< skip the serial baseline
 } alog_primes_opts;
 
-/* The alog-producer program's own options. */
+/** The alog-producer program's own options. */
 typedef struct alog_producer_opts {
-    int id;           /* this producer's index */
-    int64_t start_ns; /* schedule start, CLOCK_MONOTONIC (0: now) */
+    int id;           ///< this producer's index
+    int64_t start_ns; ///< schedule start, CLOCK_MONOTONIC (0: now)
 } alog_producer_opts;
 
-/* Everything a run is asked to do: the options every model shares, then
+/** Everything a run is asked to do: the options every model shares, then
  * the core's models' own parts.  The MPI and OpenMP models keep theirs in
  * their libraries (alog_mpi_opts, alog_omp_opts), parsed by the same
  * parser from their own option rows (options.h).  Filled by
  * alog_options_parse; alog_config_free releases the lists. */
 typedef struct alog_config {
-    int model;              /* ALOG_MODEL_* of the program */
-    int job;                /* ALOG_JOB_* */
-    unsigned producers;     /* 0: one per interval given */
-    double *intervals;      /* seconds, cycled over producers */
-    unsigned n_intervals;
-    double rate;            /* Hz; > 0 overrides intervals */
-    uint64_t count;         /* records per producer; 0 with duration */
-    double duration;        /* seconds; 0: stop by count */
-    unsigned payload;       /* record size on the wire, bytes; 0 natural */
-    uint64_t work;          /* trial-division steps per record, producer side */
-    uint64_t collect_work;  /* the same, where the model stores a record */
-    int64_t fail_after;     /* testing: producer stops after K (-1 never) */
-    int format;             /* ALOG_FMT_* */
-    int show;               /* ALOG_SHOW_*: records + timeline or report only */
-    const char *output;     /* report file, NULL: stdout */
-    alog_async_opts async;  /* the async model's */
-    alog_primes_opts primes; /* the primes job's */
-    alog_producer_opts producer; /* alog-producer's */
+    int model;              ///< ALOG_MODEL_* of the program
+    int job;                ///< ALOG_JOB_*
+    unsigned producers;     ///< 0: one per interval given
+    double *intervals;      ///< seconds, cycled over producers
+    unsigned n_intervals;   ///< entries in intervals
+    double rate;            ///< Hz; > 0 overrides intervals
+    uint64_t count;         ///< records per producer; 0 with duration
+    double duration;        ///< seconds; 0: stop by count
+    unsigned payload;       ///< record size on the wire, bytes; 0 natural
+    uint64_t work;          ///< trial-division steps per record, producer side
+    uint64_t collect_work;  ///< the same, where the model stores a record
+    int64_t fail_after;     ///< testing: producer stops after K (-1 never)
+    int format;             ///< ALOG_FMT_*
+    int show;               ///< ALOG_SHOW_*: records + timeline or report only
+    const char *output;     ///< report file, NULL: stdout
+    alog_async_opts async;  ///< the async model's
+    alog_primes_opts primes; ///< the primes job's
+    alog_producer_opts producer; ///< alog-producer's
 } alog_config;
 
-/* Defaults of the original experiment: 3 producers, 0.2,0.1,1 s, 10 each. */
+/** Defaults of the original experiment: 3 producers, 0.2,0.1,1 s, 10 each. */
 void alog_config_init(alog_config *cfg, int model);
-void alog_config_free(alog_config *cfg);
-/* Producers the run will have (producers, or one per command or
+void alog_config_free(alog_config *cfg); ///< Frees the lists cfg holds.
+/** Producers the run will have (producers, or one per command or
  * interval). */
 unsigned alog_config_producers(const alog_config *cfg);
-/* Interval of producer i in ns (cycled; from rate if set). */
+/** Interval of producer i in ns (cycled; from rate if set). */
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
 
 /* Parsing and --help live in options.h. */
@@ -422,63 +455,67 @@ int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
  * Table: the same, aligned for people, times in ms/us.
  */
 
-/* The header keys of every job, first and in this order: alog, model,
+/** The header keys of every job, first and in this order: alog, model,
  * job, clock, host, cores, pid, started.  0 or ALOG_ENOMEM. */
 int alog_report_header_common(alog_result *res, const char *model,
                               const char *job, const char *clock);
-/* Adds the log job's header (the common keys, then producers, intervals,
- * count, duration, payload, work, format) to res.  `model` and `clock` are names, e.g. "async", "CLOCK_MONOTONIC". */
+/** Adds the log job's header (the common keys, then producers, intervals,
+ * count, duration, payload, work, format) to res.  `model` and `clock` are
+ * names, e.g. "async", "CLOCK_MONOTONIC". */
 int alog_report_header_std(alog_result *res, const alog_config *cfg,
                            const char *model, const char *clock);
-/* Writes records by producer and the merged timeline (unless cfg->show
+/** Writes records by producer and the merged timeline (unless cfg->show
  * says report only), then the report, in cfg->format.  Flushes; returns
  * ALOG_EIO if any write failed. */
 int alog_report_write(FILE *out, const alog_config *cfg,
                       const alog_result *res);
 
-/* An output that is stdout or a file written atomically: a temporary file
+/** An output that is stdout or a file written atomically: a temporary file
  * in the same directory, renamed over `path` only on success. */
 typedef struct alog_output {
-    FILE *f;        /* write here */
-    char *path;     /* private: final name, NULL for stdout */
-    char *tmp;      /* private: temporary name */
+    FILE *f;        ///< write here
+    char *path;     ///< private: final name, NULL for stdout
+    char *tmp;      ///< private: temporary name
 } alog_output;
+/** Open path (NULL or "-": stdout); 0, ALOG_ESYS or ALOG_ENOMEM. */
 int alog_output_open(alog_output *o, const char *path);
-/* ok != 0: flush, check, rename; else remove the temporary.  Returns
+/** ok != 0: flush, check, rename; else remove the temporary.  Returns
  * ALOG_EIO on any failed write, flush, close or rename. */
 int alog_output_close(alog_output *o, int ok);
 
 /* ---- signals and progress ------------------------------------------- */
 
-/* Installs SIGINT/SIGTERM handlers that set a flag, and ignores SIGPIPE. */
+/** Installs SIGINT/SIGTERM handlers that set a flag, and ignores SIGPIPE. */
 int alog_signals_install(void);
-/* Non-zero once SIGINT/SIGTERM arrived (the signal number). */
+/** Non-zero once SIGINT/SIGTERM arrived (the signal number). */
 int alog_signal_caught(void);
-/* Address of the flag (an atomic: threads read it), for alog_pace_wait
+/** Address of the flag (an atomic: threads read it), for alog_pace_wait
  * and loops.  Non-zero means stop. */
 const atomic_int *alog_stop_flag(void);
-/* Ask the run to stop as if a signal came (e.g. duration reached). */
+/** Ask the run to stop as if a signal came (e.g. duration reached). */
 void alog_stop_request(int why);
 
-/* Progress on stderr, at most once a second, only when stderr is a
+/** Progress on stderr, at most once a second, only when stderr is a
  * terminal and the run has lasted more than 2 s. */
 typedef struct alog_progress {
-    int64_t start_ns, last_ns; /* private */
-    int tty;                   /* private */
+    int64_t start_ns;          ///< private
+    int64_t last_ns;           ///< private
+    int tty;                   ///< private
 } alog_progress;
-void alog_progress_init(alog_progress *p);
+void alog_progress_init(alog_progress *p); ///< Start now.
+/** records so far of target (0: unknown); prints when it is time. */
 void alog_progress_tick(alog_progress *p, uint64_t records, uint64_t target);
-void alog_progress_done(alog_progress *p);
+void alog_progress_done(alog_progress *p); ///< Ends the progress line.
 
 /* ---- CPU work -------------------------------------------------------- */
 
-/* Burn `steps` trial-division steps (the --work knob); returns a value
+/** Burn `steps` trial-division steps (the --work knob); returns a value
  * that depends on all of them so the compiler keeps the work. */
 uint64_t alog_work(uint64_t steps);
 
 /* ---- runs: thin mains call these ------------------------------------ */
 
-/* The async model: children + pipes + epoll or reader threads.  Writes the
+/** The async model: children + pipes + epoll or reader threads.  Writes the
  * report to out and messages to diag; returns an ALOG_E* code (see
  * alog_exit_status). */
 int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag);

@@ -1,4 +1,5 @@
-/* options.h - option rows and the one parser that reads them.
+/** @file
+ * options.h - option rows and the one parser that reads them.
  *
  * Each module owns the rows of its options: the core's table covers the
  * options every model shares and the core's models (async, primes, the
@@ -13,97 +14,101 @@
 
 #include "alog.h"
 
-/* How a row's value is checked and stored. */
+/** How a row's value is checked and stored. */
 enum alog_opt_kind {
-    ALOG_OPT_UINT,      /* unsigned field, range ulo..uhi */
-    ALOG_OPT_INT,       /* int field, range ulo..uhi */
-    ALOG_OPT_U64,       /* uint64_t field */
-    ALOG_OPT_I64,       /* int64_t field, range within 0..INT64_MAX */
-    ALOG_OPT_DOUBLE,    /* double field, range dlo..dhi (dopen: > dlo) */
-    ALOG_OPT_CHOICE,    /* int field, one of choices[] */
-    ALOG_OPT_SET,       /* flag: int field = set */
-    ALOG_OPT_STRING,    /* const char * field, points into argv */
-    ALOG_OPT_INTERVALS, /* comma list of seconds (alog_config only) */
-    ALOG_OPT_EXEC,      /* repeatable command (alog_config only) */
-    ALOG_OPT_RANGE,     /* A:B, both u64 (alog_config only) */
+    ALOG_OPT_UINT,      ///< unsigned field, range ulo..uhi
+    ALOG_OPT_INT,       ///< int field, range ulo..uhi
+    ALOG_OPT_U64,       ///< uint64_t field
+    ALOG_OPT_I64,       ///< int64_t field, range within 0..INT64_MAX
+    ALOG_OPT_DOUBLE,    ///< double field, range dlo..dhi (dopen: > dlo)
+    ALOG_OPT_CHOICE,    ///< int field, one of choices[]
+    ALOG_OPT_SET,       ///< flag: int field = set
+    ALOG_OPT_STRING,    ///< const char * field, points into argv
+    ALOG_OPT_INTERVALS, ///< comma list of seconds (alog_config only)
+    ALOG_OPT_EXEC,      ///< repeatable command (alog_config only)
+    ALOG_OPT_RANGE,     ///< A:B, both u64 (alog_config only)
     ALOG_OPT_HELP,
     ALOG_OPT_VERSION,
-    ALOG_OPT_ELSEWHERE, /* core row naming an option a model library owns:
-                           only for the "is not for <prog>" message */
+    ALOG_OPT_ELSEWHERE, ///< core row naming an option a model library owns:
+                        ///< only for the "is not for <prog>" message
 };
 
-/* --help sections, in this order. */
+/** --help sections, in this order. */
 enum alog_opt_group {
     ALOG_OG_RUN, ALOG_OG_ASYNC, ALOG_OG_MODEL, ALOG_OG_OUT, ALOG_OG_PRIMES,
     ALOG_OG_PROD, ALOG_OG_INFO, ALOG_OG_COUNT
 };
 
-#define ALOG_J_LOG (1u << ALOG_JOB_LOG)
-#define ALOG_J_PRIMES (1u << ALOG_JOB_PRIMES)
-#define ALOG_J_BOTH (ALOG_J_LOG | ALOG_J_PRIMES)
+#define ALOG_J_LOG (1u << ALOG_JOB_LOG)                ///< jobs: the log job
+#define ALOG_J_PRIMES (1u << ALOG_JOB_PRIMES)          ///< jobs: primes
+#define ALOG_J_BOTH (ALOG_J_LOG | ALOG_J_PRIMES)       ///< jobs: both
 
+/** One value an ALOG_OPT_CHOICE row accepts. */
 typedef struct alog_opt_choice {
-    const char *name;
-    int value;
+    const char *name; ///< as given on the command line
+    int value;        ///< what the field gets
 } alog_opt_choice;
 
-/* One option. */
+/** One option. */
 typedef struct alog_opt {
-    const char *name;  /* long name, without "--" */
-    char shrt;         /* short letter or 0 */
-    const char *arg;   /* argument name; NULL: a flag */
-    unsigned models;   /* ALOG_MODEL_* mask */
-    unsigned jobs;     /* ALOG_J_* mask */
-    enum alog_opt_kind kind;
-    size_t off;        /* field in its set's struct */
-    uint64_t ulo, uhi; /* integer kinds */
-    double dlo, dhi;   /* ALOG_OPT_DOUBLE */
-    int dopen;         /* ALOG_OPT_DOUBLE: lower bound excluded */
-    int set;           /* ALOG_OPT_SET: value stored */
-    const alog_opt_choice *choices; /* ALOG_OPT_CHOICE, NULL-name ended */
-    enum alog_opt_group group;
-    const char *help;
-    const char *def;   /* default shown in --help, or NULL */
+    const char *name;  ///< long name, without "--"
+    char shrt;         ///< short letter or 0
+    const char *arg;   ///< argument name; NULL: a flag
+    unsigned models;   ///< ALOG_MODEL_* mask
+    unsigned jobs;     ///< ALOG_J_* mask
+    enum alog_opt_kind kind; ///< how the value is checked and stored
+    size_t off;        ///< field in its set's struct
+    uint64_t ulo;      ///< integer kinds: lower bound
+    uint64_t uhi;      ///< integer kinds: upper bound
+    double dlo;        ///< ALOG_OPT_DOUBLE: lower bound
+    double dhi;        ///< ALOG_OPT_DOUBLE: upper bound
+    int dopen;         ///< ALOG_OPT_DOUBLE: lower bound excluded
+    int set;           ///< ALOG_OPT_SET: value stored
+    const alog_opt_choice *choices; ///< ALOG_OPT_CHOICE, NULL-name ended
+    enum alog_opt_group group; ///< its --help section
+    const char *help;  ///< its --help line
+    const char *def;   ///< default shown in --help, or NULL
 } alog_opt;
 
-/* A model's own rows and the struct they fill (caller-owned). */
+/** A model's own rows and the struct they fill (caller-owned). */
 typedef struct alog_optset {
-    const alog_opt *rows;
-    size_t n;
-    void *base;               /* the rows' off are into this struct */
-    void (*init)(void *base); /* its defaults, set before parsing */
+    const alog_opt *rows;     ///< the model's own rows
+    size_t n;                 ///< how many
+    void *base;               ///< the rows' off are into this struct
+    void (*init)(void *base); ///< its defaults, set before parsing
 } alog_optset;
 
-/* The program's name as messages print it: argv[0]'s last component. */
+/** The program's name as messages print it: argv[0]'s last component. */
 const char *alog_options_prog(const char *argv0);
 
-/* Name of value v in a choice list; NULL if absent. */
+/** Name of value v in a choice list; NULL if absent. */
 const char *alog_opt_choice_name(const alog_opt_choice *c, int v);
 
+/** Verdict of alog_options_parse. */
 enum alog_parse {
     ALOG_PARSE_OK = 0,
-    ALOG_PARSE_HELP = 1,    /* --help: print alog_options_usage, exit 0 */
-    ALOG_PARSE_BAD = 2,     /* err holds the one-line message; exit 2 */
-    ALOG_PARSE_VERSION = 3  /* --version: print ALOG_VERSION, exit 0 */
+    ALOG_PARSE_HELP = 1,    ///< --help: print alog_options_usage, exit 0
+    ALOG_PARSE_BAD = 2,     ///< err holds the one-line message; exit 2
+    ALOG_PARSE_VERSION = 3  ///< --version: print ALOG_VERSION, exit 0
 };
-/* Parse argv (argv[0] is the program) for `model`, with the core rows and
+/** Parse argv (argv[0] is the program) for `model`, with the core rows and
  * the model's own set (NULL: none): an optional job name (log|primes)
  * first, then options.  On ALOG_PARSE_BAD a one-line message naming the
  * bad value is in err.  Parsing has no side effect but cfg and own. */
 int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
                        int argc, char **argv, char *err, size_t errlen);
-/* --help text for `model` and its own set, generated from the rows. */
+/** --help text for `model` and its own set, generated from the rows. */
 void alog_options_usage(FILE *f, int model, const alog_optset *own,
                         const char *prog);
 
-/* Parse argv for `model` (no set of its own) into cfg.  Returns -1 when
+/** Parse argv for `model` (no set of its own) into cfg.  Returns -1 when
  * the program goes on (cfg filled, the caller frees it).  Otherwise cfg is
  * freed and the exit status is returned: 0 after --help (usage on stdout)
  * or --version ("<prog> <version>" on stdout), 2 after a bad option (its
  * one-line message on stderr). */
 int alog_options_main(alog_config *cfg, int model, int argc, char **argv);
 
-/* What a parse verdict (ALOG_PARSE_*) means for the program `name`: when
+/** What a parse verdict (ALOG_PARSE_*) means for the program `name`: when
  * `say`, prints the usage of `model` and own on stdout (HELP), "<name>
  * <version>" on stdout (VERSION) or err on stderr (BAD).  Returns -1 for
  * ALOG_PARSE_OK (go on), else the exit status: 0, or 2 for BAD.  Frees
@@ -112,14 +117,14 @@ int alog_options_verdict(int verdict, int model, const alog_optset *own,
                          const char *name, const char *argv0,
                          const char *err, int say);
 
-/* Registry name (alog_async_transports) of an ALOG_READERS_* value. */
+/** Registry name (alog_async_transports) of an ALOG_READERS_* value. */
 const char *alog_readers_name(int readers);
 
-/* Replace cfg's intervals with v[0..n) (malloc'd; cfg takes it). */
+/** Replace cfg's intervals with v[0..n) (malloc'd; cfg takes it). */
 void alog_config_set_intervals(alog_config *cfg, double *v, unsigned n);
 
-/* The core's rows (options_table.c). */
+/** The core's rows (options_table.c). */
 extern const alog_opt alog_core_options[];
-extern const size_t alog_core_options_n;
+extern const size_t alog_core_options_n; ///< rows in alog_core_options
 
 #endif

@@ -1,4 +1,5 @@
-/* produce.h - the one producer loop, for every model.
+/** @file
+ * produce.h - the one producer loop, for every model.
  *
  * alog_produce owns what a producer does whatever carries its records: the
  * common start, the absolute-deadline schedule, the count, the duration,
@@ -19,39 +20,39 @@
 
 #include "alog.h"
 
-/* What one producer is asked to do.  Times in ns on CLOCK_MONOTONIC. */
+/** What one producer is asked to do.  Times in ns on CLOCK_MONOTONIC. */
 typedef struct alog_produce_spec {
-    uint32_t producer;   /* index stamped on every record */
-    uint32_t bytes;      /* the records' bytes field */
-    int64_t start_ns;    /* deadline of record 0; every producer waits for it */
-    int64_t interval_ns; /* 0: unthrottled */
-    int64_t end_ns;      /* no record is due at or after this; INT64_MAX: none */
-    uint64_t count;      /* records to make; 0: until the end or a stop */
-    int64_t fail_after;  /* end short after this many records; -1: never */
-    uint64_t work;       /* alog_work steps per record (producer-side work) */
+    uint32_t producer;   ///< index stamped on every record
+    uint32_t bytes;      ///< the records' bytes field
+    int64_t start_ns;    ///< deadline of record 0; every producer waits for it
+    int64_t interval_ns; ///< 0: unthrottled
+    int64_t end_ns;      ///< no record is due at or after this; INT64_MAX: none
+    uint64_t count;      ///< records to make; 0: until the end or a stop
+    int64_t fail_after;  ///< end short after this many records; -1: never
+    uint64_t work;       ///< alog_work steps per record (producer-side work)
 } alog_produce_spec;
 
-/* The model's side of the loop.  self is the model's own state. */
+/** The model's side of the loop.  self is the model's own state. */
 typedef struct alog_produce_ops {
-    /* Store or send r (the loop owns r; copy what you keep).  0, or an
+    /** Store or send r (the loop owns r; copy what you keep).  0, or an
      * ALOG_E* code that ends the producer short. */
     int (*emit)(void *self, const alog_record *r);
-    /* Optional, paced and at the start: get close to deadline t your own
+    /** Optional, paced and at the start: get close to deadline t your own
      * way (the loop then sleeps the rest).  Non-zero: stop now. */
     int (*approach)(void *self, int64_t t);
-    /* Optional, unthrottled: looked at every 64 records.  Non-zero: stop. */
+    /** Optional, unthrottled: looked at every 64 records.  Non-zero: stop. */
     int (*poll)(void *self);
 } alog_produce_ops;
 
-/* How it ended. */
+/** How it ended. */
 typedef struct alog_produce_end {
-    uint64_t made;  /* records emitted */
-    int status;     /* ALOG_PS_OK, _SHORT (fail-after, an error), _STOPPED */
-    int err;        /* the ALOG_E* code that ended it short, or 0 */
-    uint64_t sink;  /* alog_work results: keeps the work from being elided */
+    uint64_t made;  ///< records emitted
+    int status;     ///< ALOG_PS_OK, _SHORT (fail-after, an error), _STOPPED
+    int err;        ///< the ALOG_E* code that ended it short, or 0
+    uint64_t sink;  ///< alog_work results: keeps the work from being elided
 } alog_produce_end;
 
-/* Stamp of an unthrottled record without work: nothing happens between
+/** Stamp of an unthrottled record without work: nothing happens between
  * its schedule and its emission, so one clock read serves both. */
 static inline int64_t alog_produce_stamp(int paced, uint64_t work,
                                          int64_t sched, uint64_t *sink)
@@ -63,7 +64,7 @@ static inline int64_t alog_produce_stamp(int paced, uint64_t work,
     return paced ? alog_now_ns() : sched;
 }
 
-/* Wait for the common start (asleep, or the model's approach first).
+/** Wait for the common start (asleep, or the model's approach first).
  * 0, or the status that ends the producer. */
 static inline int alog_produce_start(const alog_produce_spec *s,
                                      const alog_produce_ops *ops, void *self,
@@ -80,7 +81,7 @@ static inline int alog_produce_start(const alog_produce_spec *s,
     return rc == 0 ? ALOG_PS_OK : ALOG_PS_SHORT;
 }
 
-/* Run one producer to its end; fills *end.  Never blocks past a stop:
+/** Run one producer to its end; fills *end.  Never blocks past a stop:
  * *stop (the process's stop flag) is looked at before every record. */
 __attribute__((always_inline)) static inline void
 alog_produce(const alog_produce_spec *s, const alog_produce_ops *ops,

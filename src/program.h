@@ -1,4 +1,5 @@
-/* program.h - the one program frame: parse -> open the output -> run the
+/** @file
+ * program.h - the one program frame: parse -> open the output -> run the
  * job -> close -> exit status, written once for every program.
  *
  * A program (alog-async, alog-omp, alog-mpi) is a name, a model and a
@@ -29,17 +30,17 @@
 #include "alog.h"
 #include "options.h"
 
-/* One job of a program (ALOG_JOB_LOG or ALOG_JOB_PRIMES). */
+/** One job of a program (ALOG_JOB_LOG or ALOG_JOB_PRIMES). */
 typedef struct alog_program_job {
-    int job; /* ALOG_JOB_* this entry runs */
-    /* Optional: bad input the option table cannot see, and what the model
+    int job; ///< ALOG_JOB_* this entry runs
+    /** Optional: bad input the option table cannot see, and what the model
      * takes from its environment into cfg (e.g. OMP_NUM_THREADS).  Must
      * reach the same verdict on every rank.  0, or an ALOG_E* code (usually
      * ALOG_EINVAL: exit 2) with the one line "<prog>: ..." in err, which
      * the frame prints on the root.  Runs before the output is opened. */
     int (*check)(alog_config *cfg, const alog_diag *d, void *ctx, char *err,
                  size_t errlen);
-    /* Run the job and write its report to out (NULL on every rank but the
+    /** Run the job and write its report to out (NULL on every rank but the
      * root).  Returns an ALOG_E* code; a failure other than ALOG_EINVAL,
      * ALOG_ESHORT or ALOG_EINTR is said through d by the job (it knows the
      * context), never by the frame a second time. */
@@ -47,18 +48,19 @@ typedef struct alog_program_job {
                void *ctx);
 } alog_program_job;
 
+/** A program: its name, model, option rows, jobs and MPI hooks. */
 typedef struct alog_program {
-    const char *name;            /* "alog-async": message prefix, --version */
-    int model;                   /* ALOG_MODEL_* for the option table */
-    const alog_optset *options;  /* the model's own option rows, or NULL */
-    const alog_program_job *jobs; /* ended by an entry with run == NULL */
+    const char *name;            ///< "alog-async": message prefix, --version
+    int model;                   ///< ALOG_MODEL_* for the option table
+    const alog_optset *options;  ///< the model's own option rows, or NULL
+    const alog_program_job *jobs; ///< ended by an entry with run == NULL
     /* MPI hooks; both NULL for a program of one process. */
-    int (*is_root)(void *ctx);          /* 1 on the rank that prints */
-    int (*agree)(void *ctx, int code);  /* collective: the root's code */
-    void *ctx;                          /* passed to hooks and jobs */
+    int (*is_root)(void *ctx);          ///< 1 on the rank that prints
+    int (*agree)(void *ctx, int code);  ///< collective: the root's code
+    void *ctx;                          ///< passed to hooks and jobs
 } alog_program;
 
-/* Parse argv, then check, open the output (root only), run, close and map
+/** Parse argv, then check, open the output (root only), run, close and map
  * the outcome to the exit status, which is returned (the same on every
  * rank).  --help and --version print on stdout (root) and return 0; a bad
  * option prints its one line on stderr (root) and returns 2. */

@@ -1,4 +1,5 @@
-/* transport.h - how records travel from producers to the collector.
+/** @file
+ * transport.h - how records travel from producers to the collector.
  *
  * One ops table per transport, one .c file each, found by name in a const
  * registry.  The generic run (alog_run_transport) owns the result and the
@@ -9,71 +10,72 @@
 
 #include "alog.h"
 
-/* What a run gets besides its configuration. */
+/** What a run gets besides its configuration. */
 typedef struct alog_run_env {
-    const char *model;     /* the header's model= ("async", "omp", "mpi") */
-    const alog_diag *diag; /* where messages go; NULL: nowhere (tests) */
-    void *setup;           /* the model's collective set-up (MPI), or NULL */
+    const char *model;     ///< the header's model= ("async", "omp", "mpi")
+    const alog_diag *diag; ///< where messages go; NULL: nowhere (tests)
+    void *setup;           ///< the model's collective set-up (MPI), or NULL
 } alog_run_env;
 
+/** A transport: how records travel to the collector (one .c file each). */
 typedef struct alog_transport {
-    const char *name;    /* registry name, e.g. "epoll" */
-    const char *summary; /* one line for --help and the report header */
-    /* Start the producers of cfg; res has alog_config_producers(cfg)
+    const char *name;    ///< registry name, e.g. "epoll"
+    const char *summary; ///< one line for --help and the report header
+    /** Start the producers of cfg; res has alog_config_producers(cfg)
      * producers (or n_exec for --exec).  Adds the transport's own header
      * keys.  Private state in *ctx.  On failure says why on env->diag. */
     int (*open)(void **ctx, const alog_config *cfg, const alog_run_env *env,
                 alog_result *res);
-    /* Collect into res until every producer has ended or *stop is set.
+    /** Collect into res until every producer has ended or *stop is set.
      * Records already read are stored before returning. */
     int (*collect)(void *ctx, alog_result *res, const atomic_int *stop);
-    /* Stop what still runs, reap it, set each producer's status, free ctx.
+    /** Stop what still runs, reap it, set each producer's status, free ctx.
      * Called once after open succeeded, whatever collect returned.  May
      * set the run's times (alog_result_set_times) when its wall clock is
      * not open-to-close (MPI: schedule start to last message). */
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
 
-/* Counters every report carries: CPU seconds of the collector and of all
+/** Counters every report carries: CPU seconds of the collector and of all
  * producers together.  A transport whose producers are not child
  * processes (threads, ranks) adds them in close(); the run adds the
  * default split (this process / its reaped children) otherwise. */
 #define ALOG_COLLECTOR_CPU "collector_cpu_s"
-#define ALOG_PRODUCERS_CPU "producers_cpu_s"
+#define ALOG_PRODUCERS_CPU "producers_cpu_s" ///< all producers' CPU seconds
 
-/* Transports of the core library: "epoll", "threads" (pipes from child
+/** Transports of the core library: "epoll", "threads" (pipes from child
  * producers) and "dummy" (in-process, deterministic: the test double). */
 extern const alog_transport alog_transport_epoll;
-extern const alog_transport alog_transport_threads;
-extern const alog_transport alog_transport_dummy;
+extern const alog_transport alog_transport_threads; ///< one thread per pipe
+extern const alog_transport alog_transport_dummy;   ///< the test double
 
-/* Find `name` in a NULL-terminated table; NULL if absent. */
+/** Find `name` in a NULL-terminated table; NULL if absent. */
 const alog_transport *alog_transport_find(const alog_transport *const *table,
                                           const char *name);
-/* The core registry (NULL-terminated), and the async model's: the
+/** The core registry (NULL-terminated), and the async model's: the
  * collectors --readers names (epoll, threads; no test double). */
 extern const alog_transport *const alog_transports[];
-extern const alog_transport *const alog_async_transports[];
+extern const alog_transport *const alog_async_transports[]; ///< --readers
 
-/* The generic collector run, for every model: result, header, targets,
+/** The generic collector run, for every model: result, header, targets,
  * open, collect, close, timing, report to out.  Returns the outcome code
  * (ALOG_OK, ALOG_ESHORT, ALOG_EINTR, or what failed). */
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, FILE *out);
 
-/* Where a collector stores a record: its list, and the CPU work each
+/** Where a collector stores a record: its list, and the CPU work each
  * record costs there (--collect-work).  With work, collect_ns is stamped
  * after the work, when the record is really stored. */
 typedef struct alog_store {
-    alog_reclist *list;
-    uint64_t work; /* alog_work steps per record */
-    uint64_t sink; /* their results: the work is not elided */
+    alog_reclist *list; ///< the producer's list
+    uint64_t work;      ///< alog_work steps per record
+    uint64_t sink;      ///< their results: the work is not elided
 } alog_store;
 
-/* An alog_emit_fn for decoders: arg is an alog_store. */
+/** An alog_emit_fn for decoders: arg is an alog_store. */
 int alog_store_emit(void *arg, const alog_record *r, const char *text,
                     size_t len);
-/* Do s's work for one record; returns the time it is stored at: now
+/** Do s's work for one record; returns the time it is stored at: now
  * without work, else the clock after the work. */
 static inline int64_t alog_store_work(alog_store *s, int64_t now)
 {
@@ -83,11 +85,11 @@ static inline int64_t alog_store_work(alog_store *s, int64_t now)
     return alog_now_ns();
 }
 
-/* Header keys of the pipe transports (readers=, wire=); 0 or ENOMEM. */
+/** Header keys of the pipe transports (readers=, wire=); 0 or ENOMEM. */
 int alog_pipes_describe(alog_result *res, const alog_config *cfg,
                         const char *readers);
 
-/* Path of the alog-producer program: $ALOG_PRODUCER, else next to the
+/** Path of the alog-producer program: $ALOG_PRODUCER, else next to the
  * running executable.  Writes into buf; 0 or ALOG_ESYS. */
 int alog_producer_path(char *buf, size_t cap);
 
