@@ -287,68 +287,6 @@ typedef struct alog_pstats {
 /** Statistics of one list.  Scratch memory is the list's length in int64. */
 int alog_stats_list(const alog_reclist *l, alog_pstats *out);
 
-/* ---- the result of a run: what the report prints --------------------- */
-
-/** How a producer ended. */
-enum alog_pstatus {
-    ALOG_PS_OK = 0,     ///< delivered what was asked
-    ALOG_PS_SHORT = 1,  ///< ended before its count (or its duration)
-    ALOG_PS_EXIT = 2,   ///< exited with a non-zero status (code)
-    ALOG_PS_SIGNAL = 3, ///< killed by a signal (code = signal number)
-    ALOG_PS_STOPPED = 4 ///< stopped by the collector (interrupt)
-};
-
-/** A run's result (opaque): per-producer lists, status, header, totals. */
-typedef struct alog_result alog_result;
-
-/** n producers; each gets an empty list.  NULL on ENOMEM. */
-alog_result *alog_result_new(unsigned n);
-void alog_result_free(alog_result *res); ///< Frees res and its lists.
-unsigned alog_result_producers(const alog_result *res); ///< Its n.
-/** List of producer i; NULL if i is out of range. */
-alog_reclist *alog_result_list(alog_result *res, unsigned i);
-/** The same, read-only. */
-const alog_reclist *alog_result_list_const(const alog_result *res, unsigned i);
-/** Target of producer i: rate (0 = unthrottled) and count (0 = by time). */
-void alog_result_set_target(alog_result *res, unsigned i, double hz,
-                            uint64_t count);
-void alog_result_target(const alog_result *res, unsigned i, double *hz,
-                        uint64_t *count); ///< The target, as set.
-/** Count n more lines or frames of producer i that did not parse. */
-void alog_result_add_malformed(alog_result *res, unsigned i, uint64_t n);
-uint64_t alog_result_malformed(const alog_result *res, unsigned i); ///< Sum.
-/** How producer i ended (ALOG_PS_*; code: exit status or signal). */
-void alog_result_set_status(alog_result *res, unsigned i, int status,
-                            int code);
-/** Producer i's ALOG_PS_* and *code (may be NULL), as set. */
-int alog_result_status(const alog_result *res, unsigned i, int *code);
-/** Free text shown per producer ("where": host, cpu, command). Copied. */
-int alog_result_set_where(alog_result *res, unsigned i, const char *where);
-const char *alog_result_where(const alog_result *res, unsigned i); ///< Or NULL
-/** '# key=value' header lines, in order of addition; later keys replace. */
-int alog_result_header(alog_result *res, const char *key, const char *fmt,
-                       ...) __attribute__((format(printf, 3, 4)));
-size_t alog_result_header_count(const alog_result *res); ///< Header lines.
-void alog_result_header_at(const alog_result *res, size_t i, const char **key,
-                           const char **value); ///< Line i's key, value.
-/** Extra per-run counters printed in the totals (e.g. "ring_full"). */
-int alog_result_counter(alog_result *res, const char *key, double value);
-size_t alog_result_counter_count(const alog_result *res); ///< Counters.
-void alog_result_counter_at(const alog_result *res, size_t i,
-                            const char **key, double *value); ///< Counter i.
-/** Wall time and CPU time of the run (ns); peak RSS read at report time. */
-void alog_result_set_times(alog_result *res, int64_t wall_ns, int64_t cpu_ns);
-void alog_result_times(const alog_result *res, int64_t *wall_ns,
-                       int64_t *cpu_ns); ///< The times, as set.
-/** Set when the run was interrupted. */
-void alog_result_set_interrupted(alog_result *res, int yes);
-int alog_result_interrupted(const alog_result *res); ///< As set.
-/** Memory held by all lists, bytes. */
-size_t alog_result_memory(const alog_result *res);
-/** ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is not
- * ALOG_PS_OK or is short of its count. */
-int alog_result_outcome(const alog_result *res);
-
 /* ---- configuration and options -------------------------------------- */
 
 /** Which program a configuration is for (bits, for option masks). */
@@ -432,57 +370,6 @@ int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
 
 /* Parsing and --help live in options.h. */
 
-/* ---- report ---------------------------------------------------------- *
- *
- * One schema, three formats.  CSV (the machine-readable reference):
- *   # key=value                      header lines, first (alog=, model=, ...)
- *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
- *   record,<p>,<seq>,...             records by producer (unless report only)
- *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
- *   event,<p>,<seq>,...              the merged timeline, in time order
- *   kind,producer,status,code,records,expected,target_hz,achieved_hz,
- *        late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,
- *        lat_max_ns,gaps,dups,malformed,bytes,where
- *   producer,<p>,ok|short|exit|signal|stopped,...
- *   kind,records,bytes,wall_s,cpu_s,records_per_s,bytes_per_s,
- *        peak_rss_bytes,list_bytes,interrupted[,<counter>...]
- *   total,...
- * A row whose first field is "kind" names the columns of the rows after it.
- * Times in the record rows are ns since the run's first scheduled record.
- * text is CSV-quoted ("" for a quote), empty for alog's own records.
- * JSON: {"header":{k:v},"records":[{..}],"timeline":[{..}],
- *        "producers":[{..}],"totals":{..}} with the same field names.
- * Table: the same, aligned for people, times in ms/us.
- */
-
-/** The header keys of every job, first and in this order: alog, model,
- * job, clock, host, cores, pid, started.  0 or ALOG_ENOMEM. */
-int alog_report_header_common(alog_result *res, const char *model,
-                              const char *job, const char *clock);
-/** Adds the log job's header (the common keys, then producers, intervals,
- * count, duration, payload, work, format) to res.  `model` and `clock` are
- * names, e.g. "async", "CLOCK_MONOTONIC". */
-int alog_report_header_std(alog_result *res, const alog_config *cfg,
-                           const char *model, const char *clock);
-/** Writes records by producer and the merged timeline (unless cfg->show
- * says report only), then the report, in cfg->format.  Flushes; returns
- * ALOG_EIO if any write failed. */
-int alog_report_write(FILE *out, const alog_config *cfg,
-                      const alog_result *res);
-
-/** An output that is stdout or a file written atomically: a temporary file
- * in the same directory, renamed over `path` only on success. */
-typedef struct alog_output {
-    FILE *f;        ///< write here
-    char *path;     ///< private: final name, NULL for stdout
-    char *tmp;      ///< private: temporary name
-} alog_output;
-/** Open path (NULL or "-": stdout); 0, ALOG_ESYS or ALOG_ENOMEM. */
-int alog_output_open(alog_output *o, const char *path);
-/** ok != 0: flush, check, rename; else remove the temporary.  Returns
- * ALOG_EIO on any failed write, flush, close or rename. */
-int alog_output_close(alog_output *o, int ok);
-
 /* ---- signals and progress ------------------------------------------- */
 
 /** Installs SIGINT/SIGTERM handlers that set a flag, and ignores SIGPIPE. */
@@ -519,5 +406,8 @@ uint64_t alog_work(uint64_t steps);
  * report to out and messages to diag; returns an ALOG_E* code (see
  * alog_exit_status). */
 int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag);
+
+/* The result of a run and its report, in their own header. */
+#include "report.h"
 
 #endif

@@ -5,7 +5,7 @@
 find_package(Doxygen 1.9 REQUIRED)
 
 set(ALOG_PUBLIC_HEADERS
-    src/alog.h src/transport.h src/produce.h src/options.h src/program.h
+    src/alog.h src/report.h src/transport.h src/produce.h src/options.h src/program.h
     mpi/alog_mpi.h mpi/wire_mpi.h mpi/options_mpi.h
     omp/alog_omp.h omp/options_omp.h)
 
