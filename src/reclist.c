@@ -18,7 +18,7 @@
  * first-touch page faults, not the copy, dominate a fast collector. */
 #define HUGE_PAGE ((size_t)2 << 20)
 /* Steady-state chunks: as many records as fit in 4 MiB, so rounding up to
- * huge pages wastes less than one record (a power of two wasted 14%). */
+ * huge pages wastes less than one record (a power of two wasted more). */
 #define BIG_CAP ((2 * HUGE_PAGE) / sizeof(alog_record))
 #define ARENA_FIRST 1024u
 #define ARENA_MAX 65536u
@@ -138,7 +138,7 @@ int alog_reclist_reserve(alog_reclist *l, size_t n)
         if (rc != 0)
             return rc;
         /* Touch it now: on a VM the first write to fresh memory can cost
-         * 50x a later one, and this is the point of reserving. */
+         * many times a later one, and this is the point of reserving. */
         memset(l->chunks[l->nchunks - 1], 0, chunk_bytes(l->nchunks - 1));
     }
     return 0;
