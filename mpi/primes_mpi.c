@@ -37,13 +37,12 @@ typedef struct mrun {
 /* Test req until it completes, sleeping between tests. */
 static void quiet_wait(MPI_Comm comm, MPI_Request *req)
 {
-    const struct timespec nap = {.tv_sec = 0, .tv_nsec = 100000};
     for (;;) {
         int done = 0;
         CHECK(comm, MPI_Test(req, &done, MPI_STATUS_IGNORE));
         if (done)
             return;
-        nanosleep(&nap, NULL);
+        alog_sleep_for(100000, NULL);
     }
 }
 

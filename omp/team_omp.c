@@ -18,15 +18,25 @@ void alog_omp_finish(omp_run *run, producer *p)
 }
 
 
+/* What emit writes to, a local copy of the producer's fields: the stores
+ * through a record pointer could alias the shared struct, which would make
+ * the compiler reload its fields for every record; a local whose address
+ * never escapes the inlined loop stays in registers. */
+typedef struct emit_state {
+    alog_store store; /* none: the list, and --collect-work */
+    alog_ring *ring;  /* thread */
+    uint64_t full;    /* thread: pushes that found the ring full */
+} emit_state;
+
 /* none: straight into the thread's own list, stored the moment it is made. */
 static int emit_list(void *self, const alog_record *r)
 {
-    producer *p = self;
-    alog_record *slot = alog_reclist_push(p->list);
+    emit_state *e = self;
+    alog_record *slot = alog_reclist_push(e->store.list);
     if (!slot)
         return ALOG_ENOMEM;
     *slot = *r;
-    slot->collect_ns = alog_store_work(&p->store, r->produce_ns);
+    slot->collect_ns = alog_store_work(&e->store, r->produce_ns);
     return 0;
 }
 
@@ -34,11 +44,11 @@ static int emit_list(void *self, const alog_record *r)
  * collector, never drop. */
 static int emit_ring(void *self, const alog_record *r)
 {
-    producer *p = self;
-    if (alog_ring_push(p->ring, r))
+    emit_state *e = self;
+    if (alog_ring_push(e->ring, r))
         return 0;
-    p->ring_full++;
-    for (unsigned spin = 0; !alog_ring_push(p->ring, r); spin++) {
+    e->full++;
+    for (unsigned spin = 0; !alog_ring_push(e->ring, r); spin++) {
         if (spin < FULL_SPINS)
             cpu_relax();
         else
@@ -66,11 +76,14 @@ static void produce(omp_run *run, producer *p, unsigned i)
         .work = run->work,
     };
     alog_produce_end end;
+    emit_state e = {.store = p->store, .ring = p->ring};
     /* Two instances of the one loop, each with its emit inlined. */
     if (run->mode == MODE_NONE)
-        alog_produce(&spec, &list_ops, p, alog_stop_flag(), &end);
+        alog_produce(&spec, &list_ops, &e, alog_stop_flag(), &end);
     else
-        alog_produce(&spec, &ring_ops, p, alog_stop_flag(), &end);
+        alog_produce(&spec, &ring_ops, &e, alog_stop_flag(), &end);
+    p->store.sink = e.store.sink;
+    p->ring_full = e.full;
     p->err = end.err;
     p->made = end.made;
     p->sink = end.sink;

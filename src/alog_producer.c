@@ -55,7 +55,8 @@ static int write_failed(int rc)
 int main(int argc, char **argv)
 {
     alog_config cfg;
-    int quit = alog_options_main(&cfg, ALOG_MODEL_PRODUCER, argc, argv);
+    int quit = alog_options_main(&cfg, ALOG_MODEL_PRODUCER, "alog-producer",
+                                 argc, argv);
     if (quit >= 0) /* --help, --version or a bad option */
         return quit;
     int64_t dur_ns = 0;

@@ -5,8 +5,6 @@
 
 #include "options.h"
 
-#define M_MPI ALOG_MODEL_MPI
-#define M_OMP ALOG_MODEL_OMP
 #define M_PROD ALOG_MODEL_PRODUCER
 #define J_LOG ALOG_J_LOG
 
@@ -108,21 +106,6 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
 
 /* ---- the mains' first step ---------------------------------------------- */
 
-/* The installed name: --version names the program, whatever argv[0] is. */
-static const char *program_name(int model)
-{
-    switch (model) {
-    case M_MPI:
-        return "alog-mpi";
-    case M_OMP:
-        return "alog-omp";
-    case M_PROD:
-        return "alog-producer";
-    default:
-        return "alog-async";
-    }
-}
-
 int alog_options_verdict(int verdict, int model, const alog_optset *own,
                          const char *name, const char *argv0,
                          const char *err, int say)
@@ -145,12 +128,13 @@ int alog_options_verdict(int verdict, int model, const alog_optset *own,
     }
 }
 
-int alog_options_main(alog_config *cfg, int model, int argc, char **argv)
+int alog_options_main(alog_config *cfg, int model, const char *name,
+                      int argc, char **argv)
 {
     char err[512];
     int verdict =
         alog_options_parse(cfg, model, NULL, argc, argv, err, sizeof err);
-    int status = alog_options_verdict(verdict, model, NULL, program_name(model),
+    int status = alog_options_verdict(verdict, model, NULL, name,
                                       argc > 0 ? argv[0] : NULL, err, 1);
     if (status >= 0)
         alog_config_free(cfg);

@@ -30,14 +30,6 @@ extern char **environ;
 #define BIG_PIPE_MANY (256 << 10) /* per pipe when there are many */
 #define BIG_PIPE_LIMIT 64          /* producers above which pipes shrink */
 
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {.tv_sec = ns / 1000000000,
-                          .tv_nsec = ns % 1000000000};
-    /* An interrupted nap is fine: every caller loops on a deadline. */
-    nanosleep(&ts, NULL);
-}
-
 /* A pipe whose write end is above stderr (dup2 onto 1 only clears
  * close-on-exec when the numbers differ; a parent started with stdout
  * closed could hand us fd 1 itself).  0 or ALOG_ESYS. */
@@ -226,7 +218,8 @@ static unsigned wait_until(alog_child *c, unsigned n, int64_t deadline_ns)
         if (running == 0 || now >= deadline_ns)
             return running;
         int64_t left = deadline_ns - now;
-        sleep_ns(nap < left ? nap : left);
+        /* An interrupted nap is fine: the loop is on a deadline. */
+        alog_sleep_for(nap < left ? nap : left, NULL);
         if (nap < 10000000)
             nap *= 2;
     }

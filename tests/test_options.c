@@ -861,7 +861,10 @@ static int run_main(alog_config *cfg, int model, captured *cap, ...)
     fflush(stderr);
     FILE *to = redirect(STDOUT_FILENO, &so);
     FILE *te = redirect(STDERR_FILENO, &se);
-    int rc = alog_options_main(cfg, model, argc, argv);
+    /* The installed name, as each program gives it. */
+    const char *base = strrchr(prog_of(model), '/');
+    base = base ? base + 1 : prog_of(model);
+    int rc = alog_options_main(cfg, model, base, argc, argv);
     fflush(stdout);
     fflush(stderr);
     restore(to, STDOUT_FILENO, so, cap->out, sizeof cap->out);
