@@ -198,6 +198,7 @@ static int where_all(alog_mpi_collector *c, const alog_mpi_setup *su)
         alog_mpi_where(where, sizeof where, p + 1, &su->info[p + 1],
                        &su->clk[p + 1]);
         rc = alog_result_set_where(c->res, (unsigned)p, where);
+        alog_result_set_origin(c->res, (unsigned)p, p + 1); /* its rank */
     }
     return rc;
 }

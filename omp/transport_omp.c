@@ -399,9 +399,11 @@ static int omp_close(void *ctx, alog_result *res)
     for (unsigned i = 0; i < run->n; i++) {
         producer *p = &run->p[i];
         alog_result_set_status(res, i, p->status, 0);
-        if (i < granted)
+        if (i < granted) {
             alog_omp_env_where(res, i, p->thread, p->team, p->cpu_first,
                                p->cpu_last);
+            alog_result_set_origin(res, i, p->thread);
+        }
         else
             alog_result_set_where(res, i, "no OpenMP thread granted");
         if (p->err != 0 && rc == 0)

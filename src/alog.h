@@ -135,7 +135,9 @@ typedef struct alog_decoder {
     int wire;           ///< ALOG_WIRE_*
     int foreign;        ///< lines from a foreign command
     int skipping;       ///< private: inside an oversized line
-    uint32_t producer;  ///< producer index stamped on foreign records
+    uint32_t producer;  ///< producer index stamped on every record
+    uint32_t wire_id;   ///< the id alog's own records carry on the wire
+                        ///< (the producer's pid); others are malformed
     uint64_t lines;     ///< records and events emitted
     uint64_t malformed; ///< lines/frames that did not parse or were too long
 } alog_decoder;
@@ -273,6 +275,7 @@ typedef struct alog_pstats {
     uint64_t bytes;     ///< wire bytes of those records
     uint64_t gaps;      ///< missing sequence numbers
     uint64_t dups;      ///< records whose seq was not above the previous
+    uint64_t parsed;    ///< foreign lines with exactly two integers
     double achieved_hz; ///< (records-1) / (last - first produce time)
     int64_t first_ns;   ///< produce time of first record
     int64_t last_ns;    ///< produce time of last record
@@ -359,7 +362,8 @@ typedef struct alog_config {
     alog_producer_opts producer; ///< alog-producer's
 } alog_config;
 
-/** Defaults of the original experiment: 3 producers, 0.2,0.1,1 s, 10 each. */
+/** Defaults of the original experiment's final logger: 4 producers at
+ * 0.2, 0.1, 1 and 0.01 s, 10 records each. */
 void alog_config_init(alog_config *cfg, int model);
 void alog_config_free(alog_config *cfg); ///< Frees the lists cfg holds.
 /** Producers the run will have (producers, or one per command or

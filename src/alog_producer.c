@@ -84,8 +84,11 @@ int main(int argc, char **argv)
     }
     int64_t start =
         cfg.producer.start_ns > 0 ? cfg.producer.start_ns : alog_now_ns();
+    /* On the wire a producer names itself by its pid, as the original's
+     * did ("Clock <ms> from <pid>"); the collector knows which pid is
+     * which producer. */
     alog_produce_spec spec = {
-        .producer = id,
+        .producer = (uint32_t)getpid(),
         .start_ns = start,
         .interval_ns = interval,
         .end_ns = dur_ns > 0 ? start + dur_ns : INT64_MAX,

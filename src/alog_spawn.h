@@ -26,17 +26,23 @@ typedef struct alog_child {
     int wstatus;     /* its waitpid status, once reaped */
     int signalled;   /* the collector sent it SIGTERM or SIGKILL */
     int killed;      /* ... and SIGKILL */
+    int group;       /* it leads its own process group: signals go to all */
+    int planned;     /* ended by the collector as planned: its count was
+                        reached or the duration is over (not a stop) */
+    int64_t signal_ns; /* when the collector first signalled it */
 } alog_child;
 
 enum alog_spawn_flags {
     ALOG_SPAWN_NONBLOCK = 1 << 0, /* read end O_NONBLOCK (epoll) */
     ALOG_SPAWN_BIGPIPE = 1 << 1,  /* enlarge the pipe (unthrottled) */
+    ALOG_SPAWN_GROUP = 1 << 2,    /* its own process group, signalled whole */
 };
 
 /* Start argv[0] (a path) with stdout on a new pipe, stdin on /dev/null
  * and default signal dispositions.  0, or ALOG_ESYS with errno set. */
 int alog_spawn_argv(alog_child *c, char *const argv[], int flags);
-/* `/bin/sh -c cmd` the same way. */
+/* `/bin/sh -c cmd` the same way, in a process group of its own: a signal
+ * to it reaches every command the shell started. */
 int alog_spawn_shell(alog_child *c, const char *cmd, int flags);
 
 /* What a forked child runs: k its index, fd the write end of its pipe.
@@ -73,6 +79,8 @@ typedef struct alog_pipes {
     int foreign;       /* --exec commands, not alog-producer */
     int stopping;      /* a stop was seen: the children were told to end */
     int64_t stop_ns;   /* when SIGTERM went out */
+    uint64_t quota;    /* --exec: records after which a command is ended */
+    int64_t end_ns;    /* --exec: when every command is ended (0: never) */
 } alog_pipes;
 
 /* Start the producers of cfg (or its --exec commands), one per producer
@@ -84,6 +92,13 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
  * child, SIGKILL after the grace period.  Returns 1 when the collector
  * should stop waiting for end-of-file (grandchildren holding a pipe). */
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop);
+/* The id producer i's records carry on the wire: an alog-producer names
+ * itself by its pid (a foreign command's lines carry none: i). */
+uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i);
+/* Producer i has stored `records`: with --exec and a count, a command that
+ * reached it is ended the way the original did (SIGTERM; what it already
+ * wrote is still collected). */
+void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records);
 /* Reap every child, set the statuses, close the pipes, free. */
 void alog_pipes_close(alog_pipes *p, alog_result *res);
 

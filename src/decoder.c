@@ -17,6 +17,7 @@ int alog_decoder_init(alog_decoder *d, int wire, int foreign,
     d->wire = wire;
     d->foreign = foreign != 0;
     d->producer = producer;
+    d->wire_id = producer;
     return 0;
 }
 
@@ -100,10 +101,11 @@ static int take_line(alog_decoder *d, const char *line, size_t len,
         rec.bytes = (uint32_t)wire_bytes;
         return emit_rec(d, emit, arg, &rec, line, len);
     }
-    if (alog_text_parse(line, len, &rec) != 0 || rec.producer != d->producer) {
+    if (alog_text_parse(line, len, &rec) != 0 || rec.producer != d->wire_id) {
         d->malformed++;
         return 0;
     }
+    rec.producer = d->producer;
     rec.collect_ns = now_ns;
     return emit_rec(d, emit, arg, &rec, NULL, 0);
 }
@@ -178,11 +180,11 @@ static int parse_frames(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
         d->off += flen;
         alog_record rec;
         memset(&rec, 0, sizeof rec);
-        rec.producer = get_u32(p + 8);
-        if (rec.producer != d->producer) {
+        if (get_u32(p + 8) != d->wire_id) {
             d->malformed++;
             continue;
         }
+        rec.producer = d->producer;
         rec.seq = get_u64(p + 16);
         rec.sched_ns = (int64_t)get_u64(p + 24);
         rec.produce_ns = (int64_t)get_u64(p + 32);

@@ -456,8 +456,11 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
         count_set |= core && f.o->off == offsetof(alog_config, count);
         duration_set |= core && f.o->off == offsetof(alog_config, duration);
     }
-    /* --duration alone means: stop by time, not by the default count. */
-    if (rc == ALOG_PARSE_OK && duration_set && !count_set)
+    /* --duration alone means: stop by time, not by the default count; and
+     * --exec commands run to their own end unless a count or a duration
+     * is given (then each is ended after it, as the original did). */
+    if (rc == ALOG_PARSE_OK && !count_set &&
+        (duration_set || cfg->async.n_exec > 0))
         cfg->count = 0;
     return rc;
 }

@@ -19,7 +19,8 @@
  * so one function fills both; the two column sets differ only in what the
  * table shows (a timeline reads best with the time first). */
 enum { RC_TFIRST, RC_PRODUCER, RC_SEQ, RC_T, RC_SCHED, RC_PRODUCE,
-       RC_COLLECT, RC_BYTES, RC_LATE, RC_LAT, RC_TEXT, RC_TTEXT, RC_N };
+       RC_COLLECT, RC_BYTES, RC_LATE, RC_LAT, RC_VALUE, RC_TEXT, RC_TTEXT,
+       RC_N };
 
 static const alog_col record_cols[RC_N] = {
     [RC_TFIRST] = {ALOG_COL("t_ms", I64, NONE)},
@@ -32,6 +33,7 @@ static const alog_col record_cols[RC_N] = {
     [RC_BYTES] = {ALOG_COL("bytes", U64, DATA)},
     [RC_LATE] = {ALOG_COL("late_us", I64, TABLE), .div = 1e3, .width = 10},
     [RC_LAT] = {ALOG_COL("latency_us", I64, TABLE), .div = 1e3, .width = 10},
+    [RC_VALUE] = {ALOG_COL("value", I64, BOTH), .width = 14},
     [RC_TEXT] = {ALOG_COL("text", STR, DATA), .quote = 1},
     [RC_TTEXT] = {ALOG_COL("text", STR, TABLE)},
 };
@@ -47,6 +49,7 @@ static const alog_col event_cols[RC_N] = {
     [RC_BYTES] = {ALOG_COL("bytes", U64, DATA)},
     [RC_LATE] = {ALOG_COL("late_us", I64, NONE)},
     [RC_LAT] = {ALOG_COL("latency_us", I64, NONE)},
+    [RC_VALUE] = {ALOG_COL("value", I64, BOTH), .width = 14},
     [RC_TEXT] = {ALOG_COL("text", STR, DATA), .quote = 1},
     [RC_TTEXT] = {ALOG_COL("text", STR, TABLE)},
 };
@@ -60,8 +63,8 @@ static const alog_section events_section = {
 
 enum { PC_PRODUCER, PC_STATUS, PC_TSTATUS, PC_CODE, PC_RECORDS, PC_EXPECTED,
        PC_TARGET, PC_ACHIEVED, PC_LATE50, PC_LATE99, PC_LATEMAX, PC_LAT50,
-       PC_LAT99, PC_LATMAX, PC_GAPS, PC_DUPS, PC_MALFORMED, PC_BYTES,
-       PC_WHERE, PC_N };
+       PC_LAT99, PC_LATMAX, PC_GAPS, PC_DUPS, PC_MALFORMED, PC_PARSED,
+       PC_BYTES, PC_WHERE, PC_N };
 
 static const alog_col producer_cols[PC_N] = {
     [PC_PRODUCER] = {ALOG_COL("producer", U64, BOTH), .width = 8},
@@ -87,6 +90,7 @@ static const alog_col producer_cols[PC_N] = {
     [PC_GAPS] = {ALOG_COL("gaps", U64, BOTH)},
     [PC_DUPS] = {ALOG_COL("dups", U64, BOTH)},
     [PC_MALFORMED] = {ALOG_COL("malformed", U64, BOTH)},
+    [PC_PARSED] = {ALOG_COL("parsed", U64, BOTH)},
     [PC_BYTES] = {ALOG_COL("bytes", U64, BOTH)},
     [PC_WHERE] = {ALOG_COL("where", STR, BOTH)},
 };
@@ -209,9 +213,10 @@ static int64_t report_epoch(const alog_result *res)
     return epoch;
 }
 
+/* One record; origin is its producer's own name for itself (pid, rank,
+ * thread), printed the way the original printed its lines. */
 static void record_row(alog_writer *w, const alog_reclist *l,
-                       const alog_record *r,
-                       int64_t epoch)
+                       const alog_record *r, int64_t origin, int64_t epoch)
 {
     alog_cell c[RC_N] = {0}; /* no cell is absent */
     char clock[64];
@@ -234,13 +239,16 @@ static void record_row(alog_writer *w, const alog_reclist *l,
     c[RC_BYTES].v.u = r->bytes;
     c[RC_LATE].v.i = r->produce_ns - r->sched_ns;
     c[RC_LAT].v.i = r->collect_ns - r->produce_ns;
+    /* A foreign line of exactly two integers: its first, the clock. */
+    c[RC_VALUE].v.i = r->clock_ms;
+    c[RC_VALUE].absent = !(r->flags & ALOG_REC_CLOCK);
     c[RC_TEXT].v.s = text;
     c[RC_TEXT].len = len;
     if (r->flags & ALOG_REC_TEXT) {
         c[RC_TTEXT] = c[RC_TEXT];
     } else { /* what the original printed for its own records */
-        int n = snprintf(clock, sizeof clock, "Clock %lld from %u",
-                         (long long)r->clock_ms, (unsigned)r->producer);
+        int n = snprintf(clock, sizeof clock, "Clock %lld from %lld",
+                         (long long)r->clock_ms, (long long)origin);
         c[RC_TTEXT].v.s = clock;
         c[RC_TTEXT].len = n > 0 ? (size_t)n : 0;
     }
@@ -263,7 +271,7 @@ static int write_records(alog_writer *w, const alog_result *res, int64_t epoch)
         alog_reclist_iter it;
         alog_reclist_iter_init(&it, l);
         for (const alog_record *r; (r = alog_reclist_iter_next(&it)) != NULL;)
-            record_row(w, l, r, epoch);
+            record_row(w, l, r, alog_result_origin(res, i), epoch);
         alog_writer_flush(w);
         if (w->failed)
             return ALOG_EIO;
@@ -289,7 +297,8 @@ static int write_timeline(alog_writer *w, const alog_result *res,
     w->ops->section(w, &events_section, NULL);
     size_t k, rows = 0;
     for (const alog_record *r; (r = alog_merge_next(m, &k)) != NULL;) {
-        record_row(w, lists[k], r, epoch);
+        record_row(w, lists[k], r, alog_result_origin(res, (unsigned)k),
+                   epoch);
         /* Flush now and then so a reader of a pipe sees progress. */
         if (++rows % 4096 == 0) {
             alog_writer_flush(w);
@@ -373,6 +382,7 @@ static int write_producers(alog_writer *w, const alog_result *res,
         c[PC_GAPS].v.u = ps.gaps;
         c[PC_DUPS].v.u = ps.dups;
         c[PC_MALFORMED].v.u = alog_result_malformed(res, i);
+        c[PC_PARSED].v.u = ps.parsed;
         c[PC_BYTES].v.u = ps.bytes;
         c[PC_WHERE].v.s = where;
         c[PC_WHERE].len = strlen(where);

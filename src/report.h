@@ -46,6 +46,12 @@ int alog_result_status(const alog_result *res, unsigned i, int *code);
 /** Free text shown per producer ("where": host, cpu, command). Copied. */
 int alog_result_set_where(alog_result *res, unsigned i, const char *where);
 const char *alog_result_where(const alog_result *res, unsigned i); ///< Or NULL
+/** Producer i's own name for itself, as the original printed it in
+ * `Clock <ms> from <id>`: its pid (async), rank (mpi) or thread number
+ * (omp).  Default: i. */
+void alog_result_set_origin(alog_result *res, unsigned i, int64_t id);
+/** Producer i's origin (see alog_result_set_origin). */
+int64_t alog_result_origin(const alog_result *res, unsigned i);
 /** '# key=value' header lines, in order of addition; later keys replace. */
 int alog_result_header(alog_result *res, const char *key, const char *fmt,
                        ...) __attribute__((format(printf, 3, 4)));
@@ -74,20 +80,21 @@ int alog_result_outcome(const alog_result *res);
  *
  * One schema, three formats.  CSV (the machine-readable reference):
  *   # key=value                      header lines, first (alog=, model=, ...)
- *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
+ *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,value,text
  *   record,<p>,<seq>,...             records by producer (unless report only)
- *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text
+ *   kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,value,text
  *   event,<p>,<seq>,...              the merged timeline, in time order
  *   kind,producer,status,code,records,expected,target_hz,achieved_hz,
  *        late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,
- *        lat_max_ns,gaps,dups,malformed,bytes,where
+ *        lat_max_ns,gaps,dups,malformed,parsed,bytes,where
  *   producer,<p>,ok|short|exit|signal|stopped,...
  *   kind,records,bytes,wall_s,cpu_s,records_per_s,bytes_per_s,
  *        peak_rss_bytes,list_bytes,interrupted[,<counter>...]
  *   total,...
  * A row whose first field is "kind" names the columns of the rows after it.
  * Times in the record rows are ns since the run's first scheduled record.
- * text is CSV-quoted ("" for a quote), empty for alog's own records.
+ * text is CSV-quoted ("" for a quote), empty for alog's own records;
+ * value is the clock of a foreign line of exactly two integers, else empty.
  * JSON: {"header":{k:v},"records":[{..}],"timeline":[{..}],
  *        "producers":[{..}],"totals":{..}} with the same field names.
  * Table: the same, aligned for people, times in ms/us.

@@ -14,6 +14,8 @@ typedef struct producer {
     uint64_t malformed;
     int status, code;
     char *where;
+    int64_t origin; /* its own name for itself: pid, rank or thread */
+    int origin_set;
 } producer;
 
 typedef struct header {
@@ -176,6 +178,21 @@ const char *alog_result_where(const alog_result *res, unsigned i)
 {
     producer *p = get(res, i);
     return p ? p->where : NULL;
+}
+
+void alog_result_set_origin(alog_result *res, unsigned i, int64_t id)
+{
+    producer *p = get(res, i);
+    if (p) {
+        p->origin = id;
+        p->origin_set = 1;
+    }
+}
+
+int64_t alog_result_origin(const alog_result *res, unsigned i)
+{
+    producer *p = get(res, i);
+    return p && p->origin_set ? p->origin : (int64_t)i;
 }
 
 /* Capacity for one more item: doubled when full; 0 or ENOMEM. */

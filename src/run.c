@@ -139,8 +139,9 @@ static int run_describe(alog_result *res, const alog_transport *t,
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
         if (cfg->async.n_exec > 0) {
-            /* A command's lines are neither paced nor counted by us. */
-            alog_result_set_target(res, i, 0, 0);
+            /* A command's lines are not paced by us; with --count each
+             * command is ended after that many (0: it runs to its end). */
+            alog_result_set_target(res, i, 0, cfg->count);
         } else {
             int64_t iv = alog_config_interval_ns(cfg, i);
             alog_result_set_target(res, i, iv > 0 ? 1e9 / (double)iv : 0,

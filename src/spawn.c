@@ -56,7 +56,7 @@ static int child_pipe(int p[2], int pipe_bytes)
 
 /* posix_spawn argv with stdout on fd out, stdin from /dev/null and the
  * signals the collector changed back at their defaults.  An errno value. */
-static int spawn_on(pid_t *pid, char *const argv[], int out)
+static int spawn_on(pid_t *pid, char *const argv[], int out, int group)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
@@ -86,8 +86,11 @@ static int spawn_on(pid_t *pid, char *const argv[], int out)
     if (rc == 0)
         rc = posix_spawnattr_setsigmask(&at, &none);
     if (rc == 0)
+        rc = posix_spawnattr_setpgroup(&at, 0); /* used with the flag only */
+    if (rc == 0)
         rc = posix_spawnattr_setflags(
-            &at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+            &at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                     (group ? POSIX_SPAWN_SETPGROUP : 0));
     if (rc == 0)
         rc = posix_spawn(pid, argv[0], &fa, &at, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -104,7 +107,7 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     if (child_pipe(p, pipe_bytes) != 0)
         return ALOG_ESYS;
     pid_t pid = 0;
-    int rc = spawn_on(&pid, argv, p[1]);
+    int rc = spawn_on(&pid, argv, p[1], (flags & ALOG_SPAWN_GROUP) != 0);
     close(p[1]);
     if (rc != 0) {
         close(p[0]);
@@ -113,6 +116,7 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     }
     c->pid = pid;
     c->fd = p[0];
+    c->group = (flags & ALOG_SPAWN_GROUP) != 0;
     if ((flags & ALOG_SPAWN_NONBLOCK) &&
         fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK) != 0) {
         int e = errno;
@@ -135,7 +139,7 @@ int alog_spawn_argv(alog_child *c, char *const argv[], int flags)
 int alog_spawn_shell(alog_child *c, const char *cmd, int flags)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
-    return alog_spawn_argv(c, argv, flags);
+    return alog_spawn_argv(c, argv, flags | ALOG_SPAWN_GROUP);
 }
 
 int alog_spawn_fork(alog_child *c, unsigned k, alog_child_fn fn, void *arg)
@@ -172,10 +176,15 @@ int alog_child_signal(alog_child *c, int sig)
 {
     if (c->pid <= 0 || c->reaped)
         return 0;
+    if (!c->signalled)
+        c->signal_ns = alog_now_ns();
     c->signalled = 1;
     if (sig == SIGKILL)
         c->killed = 1;
-    /* A zombie keeps its pid until reaped, so this cannot hit a stranger. */
+    /* A zombie keeps its pid until reaped, so this cannot hit a stranger;
+     * its group (a shell's commands) goes down with it. */
+    if (c->group)
+        (void)kill(-c->pid, sig);
     if (kill(c->pid, sig) != 0 && errno != ESRCH)
         return ALOG_ESYS;
     return 0;
@@ -261,8 +270,9 @@ void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
     uint64_t got = alog_reclist_len(alog_result_list_const(res, i));
     int short_of = count > 0 && got < count;
     /* Without a count (by time, or foreign lines) an end we caused is a
-     * stop; with one, being short of it after an interrupt is too. */
-    int cut = short_of || count == 0;
+     * stop; with one, being short of it after an interrupt is too.  An end
+     * as planned (--exec count reached, duration over) is none. */
+    int cut = (short_of || count == 0) && !c->planned;
 
     if (WIFEXITED(c->wstatus)) {
         int code = WEXITSTATUS(c->wstatus);
@@ -270,7 +280,8 @@ void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
             /* A shell reports a SIGTERM/SIGINT we sent as 128+signal. */
             if (c->signalled &&
                 (code == 128 + SIGTERM || code == 128 + SIGINT))
-                alog_result_set_status(res, i, ALOG_PS_STOPPED, 0);
+                alog_result_set_status(res, i,
+                                       cut ? ALOG_PS_STOPPED : ALOG_PS_OK, 0);
             else
                 alog_result_set_status(res, i, ALOG_PS_EXIT, code);
         } else if (short_of) {
@@ -375,6 +386,14 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
     p->foreign = cfg->async.n_exec > 0;
     if (p->n == 0)
         return ALOG_EINVAL;
+    if (p->foreign) {
+        /* The original ended each sender after its count: so do we. */
+        int64_t dur_ns = 0;
+        p->quota = cfg->count;
+        if (cfg->duration > 0 &&
+            alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
+            p->end_ns = alog_now_ns() + dur_ns;
+    }
     if (!p->foreign) {
         if (alog_producer_path(path, sizeof path) != 0) {
             alog_say(d, "cannot find alog-producer: %s", strerror(errno));
@@ -429,12 +448,47 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
             rc = alog_result_set_where(res, i, where);
         }
         (void)rc; /* "where" is decoration: a failed copy loses nothing */
+        alog_result_set_origin(res, i, p->child[i].pid);
     }
     return 0;
 }
 
+uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i)
+{
+    return p->foreign ? i : (uint32_t)p->child[i].pid;
+}
+
+void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records)
+{
+    if (p->foreign && p->quota > 0 && records >= p->quota && i < p->n &&
+        !p->child[i].signalled) {
+        p->child[i].planned = 1;
+        alog_child_signal(&p->child[i], SIGTERM);
+    }
+}
+
+/* --exec: at the duration's end every command is told to end; one that
+ * ignores SIGTERM gets SIGKILL after the grace period. */
+static void end_commands(alog_pipes *p)
+{
+    int64_t now = alog_now_ns();
+    for (unsigned i = 0; i < p->n; i++) {
+        alog_child *c = &p->child[i];
+        if (p->end_ns > 0 && now >= p->end_ns && !c->signalled) {
+            c->planned = 1;
+            alog_child_signal(c, SIGTERM);
+        }
+        if (c->signalled && !c->killed && !c->reaped &&
+            now - c->signal_ns >= ALOG_SPAWN_GRACE_NS &&
+            alog_child_poll(c) == 0)
+            alog_child_signal(c, SIGKILL);
+    }
+}
+
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop)
 {
+    if (p->foreign && !p->stopping)
+        end_commands(p);
     if (!p->stopping) {
         if (!stop || atomic_load(stop) == 0)
             return 0;

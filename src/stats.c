@@ -128,6 +128,7 @@ int alog_stats_list(const alog_reclist *l, alog_pstats *out)
             out->dups++;
         }
         out->last_ns = r->produce_ns;
+        out->parsed += (r->flags & ALOG_REC_CLOCK) != 0;
         v[i++] = r->produce_ns - r->sched_ns;
     }
     out->records = n;

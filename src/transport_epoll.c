@@ -94,6 +94,7 @@ static int epoll_open(void **ctx, const alog_config *cfg,
     for (unsigned i = 0; i < n; i++) {
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &x->p[i]};
         x->p[i].fd = x->pipes.child[i].fd;
+        x->p[i].dec.wire_id = alog_pipes_wire_id(&x->pipes, i);
         if (epoll_ctl(x->ep, EPOLL_CTL_ADD, x->p[i].fd, &ev) != 0) {
             alog_say(env->diag, "epoll_ctl: %s", strerror(errno));
             alog_pipes_close(&x->pipes, res);
@@ -134,6 +135,7 @@ static int pipe_read(epoll_ctx *x, epoll_pipe *p, uint64_t *got)
             int rc = alog_decoder_commit(&p->dec, (size_t)r, alog_now_ns(),
                                          alog_store_emit, &p->store);
             *got += p->dec.lines - before;
+            alog_pipes_enough(&x->pipes, i, p->dec.lines);
             return rc;
         }
         if (r == 0)

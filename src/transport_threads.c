@@ -177,6 +177,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
         r->store = (alog_store){.list = alog_result_list(res, i),
                                 .work = cfg->collect_work};
         alog_decoder_init(&r->dec, cfg->async.wire, cfg->async.n_exec > 0, i);
+        r->dec.wire_id = alog_pipes_wire_id(&x->pipes, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {
             alog_say(env->diag, "cannot start reader thread %u: %s", i,
@@ -233,9 +234,12 @@ static int threads_collect(void *ctx, alog_result *res, const atomic_int *stop)
         if (alog_pipes_check_stop(&x->pipes, stop))
             atomic_store(&x->abandon, 1);
         uint64_t records = 0;
-        for (unsigned i = 0; i < n; i++)
-            records += atomic_load_explicit(&x->r[i].records,
-                                            memory_order_relaxed);
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t got = atomic_load_explicit(&x->r[i].records,
+                                                memory_order_relaxed);
+            alog_pipes_enough(&x->pipes, i, got);
+            records += got;
+        }
         alog_progress_tick(&prog, records, target);
     }
     alog_progress_done(&prog);

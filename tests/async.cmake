@@ -58,6 +58,27 @@ alog_add_case(async_exec_volume LABELS async PROCESSORS 3
   CHECK --check "--producers 2 --count 20000 --foreign" --stderr-empty --
   ${A} --format csv --timeline --exec "seq 20000" --exec "yes | head -n 20000")
 
+# --exec with --count N: each command is ended after N records the way the
+# original ended its senders (SIGTERM to its process group, so a command's
+# own children end too; what it wrote by then is still collected), and
+# `expected` shows N.  Without the group kill `sleep 30` would hold the
+# pipe open past the timeout.
+foreach(readers epoll threads)
+  alog_add_case(async_exec_count_${readers} LABELS async PROCESSORS 3
+    TIMEOUT 20
+    CHECK --check "--producers 2 --foreign --min 10" --stderr-empty
+    --lines-re "^producer,[01],ok,0,[0-9]+,10,:2" --
+    ${A} --readers ${readers} --format csv --count 10
+    --exec "$<TARGET_FILE:alog-producer> --interval 0.01 --count 100000"
+    --exec "seq 12 && sleep 30")
+endforeach()
+# --exec with --duration: every command is ended when it is over, ok.
+alog_add_case(async_exec_duration LABELS async PROCESSORS 2 TIMEOUT 20
+  CHECK --check "--producers 1 --foreign --min 5" --stderr-empty
+  --lines-re "^producer,0,ok,0,[0-9]+,0,:1" --
+  ${A} --format csv --duration 0.5
+  --exec "$<TARGET_FILE:alog-producer> --interval 0.01 --count 100000")
+
 # A failing producer: reported (exit 1, 5 records), never dropped.
 foreach(readers epoll threads)
   alog_add_case(async_fail_after_${readers} LABELS async PROCESSORS 4

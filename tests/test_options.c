@@ -101,10 +101,12 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(cfg->model, model);
     assert_int_equal(cfg->job, ALOG_JOB_LOG);
     assert_int_equal(cfg->producers, 0);
-    assert_int_equal(cfg->n_intervals, 3);
+    /* The original's final logger: four senders at 0.2, 0.1, 1, 0.01 s. */
+    assert_int_equal(cfg->n_intervals, 4);
     assert_true(cfg->intervals[0] == 0.2);
     assert_true(cfg->intervals[1] == 0.1);
     assert_true(cfg->intervals[2] == 1.0);
+    assert_true(cfg->intervals[3] == 0.01);
     assert_true(cfg->rate == 0);
     assert_int_equal(cfg->count, 10);
     assert_true(cfg->duration == 0);
@@ -127,11 +129,12 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(cfg->primes.no_baseline, 0);
     assert_int_equal(cfg->producer.id, 0);
     assert_int_equal(cfg->producer.start_ns, 0);
-    assert_int_equal(alog_config_producers(cfg), 3);
+    assert_int_equal(alog_config_producers(cfg), 4);
     assert_int_equal(alog_config_interval_ns(cfg, 0), 200000000);
     assert_int_equal(alog_config_interval_ns(cfg, 1), 100000000);
     assert_int_equal(alog_config_interval_ns(cfg, 2), 1000000000);
-    assert_int_equal(alog_config_interval_ns(cfg, 3), 200000000);
+    assert_int_equal(alog_config_interval_ns(cfg, 3), 10000000);
+    assert_int_equal(alog_config_interval_ns(cfg, 4), 200000000);
 }
 
 /* The defaults of the models' own options, after a parse for the model. */

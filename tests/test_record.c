@@ -378,6 +378,28 @@ static void test_foreign(void **state)
     assert_int_equal(id, 2);
 }
 
+/* The original experiment's own parse tests, as alog's foreign lines: a
+ * pair only from exactly two integers; anything else stays a plain event. */
+static void test_foreign_original(void **state)
+{
+    (void)state;
+    int64_t clock = -1, id = -1;
+    assert_int_equal(alog_foreign_parse("", 0, &clock, &id), 0);
+    assert_int_equal(alog_foreign_parse("1 2", 3, &clock, &id), 1);
+    assert_int_equal(clock, 1);
+    assert_int_equal(id, 2);
+    const char *text = "Text 123 more text 321";
+    assert_int_equal(alog_foreign_parse(text, strlen(text), &clock, &id), 1);
+    assert_int_equal(clock, 123);
+    assert_int_equal(id, 321);
+    clock = id = -1;
+    assert_int_equal(alog_foreign_parse("1 2 3", 5, &clock, &id), 0);
+    const char *none = "no digits here";
+    assert_int_equal(alog_foreign_parse(none, strlen(none), &clock, &id), 0);
+    assert_int_equal(clock, -1); /* untouched */
+    assert_int_equal(id, -1);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -410,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_text_digit_edges),
         cmocka_unit_test(test_binary_layout),
         cmocka_unit_test(test_foreign),
+        cmocka_unit_test(test_foreign_original),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

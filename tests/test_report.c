@@ -131,30 +131,30 @@ static void test_csv_exact(void **state)
         "# alog=1.0.0",
         "# model=test",
         "# zeta=1",
-        "kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text",
-        "record,0,0,20,30,35,40,",
-        "record,0,1,120,130,135,40,",
-        "record,0,2,220,230,235,40,",
-        "record,1,0,0,30,1030,42,",
-        "record,1,1,150,180,1180,42,",
-        "record,2,1,80,80,80,15,\"hello, \"\"world\"\"\"",
-        "record,2,2,135,135,135,6,\"plain\"",
-        "kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,text",
+        "kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,value,text",
+        "record,0,0,20,30,35,40,,",
+        "record,0,1,120,130,135,40,,",
+        "record,0,2,220,230,235,40,,",
+        "record,1,0,0,30,1030,42,,",
+        "record,1,1,150,180,1180,42,,",
+        "record,2,1,80,80,80,15,,\"hello, \"\"world\"\"\"",
+        "record,2,2,135,135,135,6,,\"plain\"",
+        "kind,producer,seq,sched_ns,produce_ns,collect_ns,bytes,value,text",
         /* merged: by produce time, then producer, then seq */
-        "event,0,0,20,30,35,40,",
-        "event,1,0,0,30,1030,42,",
-        "event,2,1,80,80,80,15,\"hello, \"\"world\"\"\"",
-        "event,0,1,120,130,135,40,",
-        "event,2,2,135,135,135,6,\"plain\"",
-        "event,1,1,150,180,1180,42,",
-        "event,0,2,220,230,235,40,",
+        "event,0,0,20,30,35,40,,",
+        "event,1,0,0,30,1030,42,,",
+        "event,2,1,80,80,80,15,,\"hello, \"\"world\"\"\"",
+        "event,0,1,120,130,135,40,,",
+        "event,2,2,135,135,135,6,,\"plain\"",
+        "event,1,1,150,180,1180,42,,",
+        "event,0,2,220,230,235,40,,",
         "kind,producer,status,code,records,expected,target_hz,achieved_hz,"
         "late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,"
-        "lat_max_ns,gaps,dups,malformed,bytes,where",
-        "producer,0,ok,0,3,3,10,10000000,10,10,10,5,5,5,0,0,0,120,cpu0",
+        "lat_max_ns,gaps,dups,malformed,parsed,bytes,where",
+        "producer,0,ok,0,3,3,10,10000000,10,10,10,5,5,5,0,0,0,0,120,cpu0",
         "producer,1,short,0,2,3,5,6666666.67,30,30,30,1000,1000,1000,0,0,0,"
-        "84,",
-        "producer,2,exit,3,2,0,0,18181818.2,0,0,0,0,0,0,1,0,2,21,"
+        "0,84,",
+        "producer,2,exit,3,2,0,0,18181818.2,0,0,0,0,0,0,1,0,2,0,21,"
         "\"sh -c 'echo a,b'\"",
         "kind,records,bytes,wall_s,cpu_s,records_per_s,bytes_per_s,"
         "peak_rss_bytes,list_bytes,interrupted,ring_full,drop_ratio",
@@ -385,6 +385,47 @@ static void check_json(const char *doc, const char *const *keys, int nkeys)
         assert_string_equal(j.keys[i], keys[i]);
 }
 
+/* A foreign line of exactly two integers keeps its clock: the value
+ * column, and the producer's parsed count; alog's own records are shown as
+ * the original printed them, with the producer's own id (its origin). */
+static void test_value_and_origin(void **state)
+{
+    (void)state;
+    alog_result *res = alog_result_new(2);
+    assert_non_null(res);
+    alog_record r = {0};
+    r.sched_ns = r.produce_ns = r.collect_ns = B;
+    r.flags = ALOG_REC_FOREIGN | ALOG_REC_CLOCK;
+    r.clock_ms = 1603450000000;
+    r.bytes = 11;
+    assert_int_equal(alog_reclist_append_text(alog_result_list(res, 0), &r,
+                                              "1603450000000 7", 15), 0);
+    r.flags = ALOG_REC_FOREIGN;
+    r.seq = 1;
+    assert_int_equal(alog_reclist_append_text(alog_result_list(res, 0), &r,
+                                              "plain", 5), 0);
+    alog_record own = {0};
+    own.sched_ns = own.produce_ns = own.collect_ns = B + 10;
+    own.clock_ms = 42;
+    own.producer = 1;
+    assert_int_equal(alog_reclist_append(alog_result_list(res, 1), &own), 0);
+    alog_result_set_origin(res, 1, 4321);
+    assert_int_equal(alog_result_origin(res, 0), 0); /* default: index */
+    assert_int_equal(alog_result_origin(res, 1), 4321);
+
+    char *csv = report(res, ALOG_FMT_CSV, ALOG_SHOW_ALL);
+    assert_non_null(strstr(csv, "record,0,0,0,0,0,11,1603450000000,"
+                                "\"1603450000000 7\"\n"));
+    assert_non_null(strstr(csv, "record,0,1,0,0,0,11,,\"plain\"\n"));
+    /* parsed: 1 of the 2 lines of producer 0 */
+    assert_non_null(strstr(csv, ",0,0,0,1,22,"));
+    free(csv);
+    char *table = report(res, ALOG_FMT_TABLE, ALOG_SHOW_ALL);
+    assert_non_null(strstr(table, "Clock 42 from 4321"));
+    free(table);
+    alog_result_free(res);
+}
+
 static void test_json(void **state)
 {
     (void)state;
@@ -397,7 +438,7 @@ static void test_json(void **state)
     /* numbers as numbers, strings escaped */
     assert_non_null(strstr(out, "{\"producer\":0,\"seq\":0,\"sched_ns\":20,"
                                 "\"produce_ns\":30,\"collect_ns\":35,"
-                                "\"bytes\":40,\"text\":\"\"}"));
+                                "\"bytes\":40,\"value\":null,\"text\":\"\"}"));
     assert_non_null(strstr(out, "\"text\":\"hello, \\\"world\\\"\""));
     assert_non_null(strstr(out, "\"status\":\"short\",\"code\":0,"
                                 "\"records\":2,\"expected\":3"));
@@ -552,9 +593,9 @@ static void test_header_std(void **state)
             assert_int_equal(v[10], 'T');
             assert_int_equal(v[19], 'Z');
         } else if (strcmp(k, "producers") == 0)
-            assert_string_equal(v, "3");
+            assert_string_equal(v, "4");
         else if (strcmp(k, "intervals") == 0)
-            assert_string_equal(v, "0.2,0.1,1");
+            assert_string_equal(v, "0.2,0.1,1,0.01");
         else if (strcmp(k, "count") == 0)
             assert_string_equal(v, "10");
         else if (strcmp(k, "duration") == 0)
@@ -603,6 +644,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_exact),
         cmocka_unit_test(test_show_modes),
+        cmocka_unit_test(test_value_and_origin),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_write_errors),

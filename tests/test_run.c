@@ -328,7 +328,8 @@ static void test_spawn_pipe_and_stdin(void **state)
 static void run_exec(const alog_transport *t)
 {
     alog_config cfg;
-    config(&cfg, 0, 10);
+    /* As the parser gives --exec without --count: each runs to its end. */
+    config(&cfg, 0, 0);
     char *cmds[] = {"seq 1 5000", "printf 'Clock 1603450000000 from 7\\nb'",
                     "exit 4"};
     cfg.async.exec = cmds;
