@@ -28,21 +28,23 @@ typedef struct emit_state {
     uint64_t full;    /* thread: pushes that found the ring full */
 } emit_state;
 
-/* none: straight into the thread's own list, stored the moment it is made. */
-static int emit_list(void *self, const alog_record *r)
+/* none: built straight in the thread's own list (a zeroed slot), stored
+ * the moment it is made. */
+ALOG_EMIT alog_record *list_slot(void *self)
+{
+    return alog_reclist_push(((emit_state *)self)->store.list);
+}
+
+ALOG_EMIT int emit_list(void *self, const alog_record *r)
 {
     emit_state *e = self;
-    alog_record *slot = alog_reclist_push(e->store.list);
-    if (!slot)
-        return ALOG_ENOMEM;
-    *slot = *r;
-    slot->collect_ns = alog_store_work(&e->store, r->produce_ns);
+    ((alog_record *)r)->collect_ns = alog_store_work(&e->store, r->produce_ns);
     return 0;
 }
 
 /* thread: into the ring; a full ring is back-pressure: wait for the
  * collector, never drop. */
-static int emit_ring(void *self, const alog_record *r)
+ALOG_EMIT int emit_ring(void *self, const alog_record *r)
 {
     emit_state *e = self;
     if (alog_ring_push(e->ring, r))
@@ -57,7 +59,8 @@ static int emit_ring(void *self, const alog_record *r)
     return 0;
 }
 
-static const alog_produce_ops list_ops = {.emit = emit_list};
+static const alog_produce_ops list_ops = {.slot = list_slot,
+                                          .emit = emit_list};
 static const alog_produce_ops ring_ops = {.emit = emit_ring};
 
 static void produce(omp_run *run, producer *p, unsigned i)

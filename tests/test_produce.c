@@ -47,7 +47,27 @@ static int approach_hook(void *self, int64_t t)
     return 0;
 }
 
+/* The slot path: records built in place in the sink's own array. */
+static alog_record *slot_hook(void *self)
+{
+    sink *s = self;
+    if (s->fail_at && s->n + 1 == s->fail_at)
+        return NULL; /* out of room */
+    memset(&s->r[s->n], 0, sizeof s->r[s->n]);
+    return &s->r[s->n];
+}
+
+static int emit_in_place(void *self, const alog_record *r)
+{
+    sink *s = self;
+    assert_ptr_equal(r, &s->r[s->n]); /* the slot itself, complete */
+    s->n++;
+    return 0;
+}
+
 static const alog_produce_ops plain = {.emit = emit};
+static const alog_produce_ops in_place = {.slot = slot_hook,
+                                          .emit = emit_in_place};
 static const alog_produce_ops hooked = {
     .emit = emit, .approach = approach_hook, .poll = poll_hook};
 
@@ -195,6 +215,31 @@ static void test_work(void **state)
         assert_true(s.r[i].produce_ns >= s.r[i].sched_ns);
 }
 
+static void test_slot(void **state)
+{
+    (void)state;
+    static sink s;
+    memset(&s, 0, sizeof s);
+    alog_produce_spec sp = spec_of(50, 0);
+    alog_produce_end end;
+    alog_produce(&sp, &in_place, &s, &no_stop, &end);
+    assert_int_equal(end.made, 50);
+    assert_int_equal(end.status, ALOG_PS_OK);
+    for (unsigned i = 0; i < 50; i++) {
+        assert_int_equal(s.r[i].seq, i);
+        assert_int_equal(s.r[i].producer, 3);
+        assert_int_equal(s.r[i].bytes, 40);
+        assert_int_equal(s.r[i].clock_ms, s.r[i].produce_ns / 1000000);
+    }
+    /* No slot: out of memory ends the producer short. */
+    memset(&s, 0, sizeof s);
+    s.fail_at = 8;
+    alog_produce(&sp, &in_place, &s, &no_stop, &end);
+    assert_int_equal(end.made, 7);
+    assert_int_equal(end.status, ALOG_PS_SHORT);
+    assert_int_equal(end.err, ALOG_ENOMEM);
+}
+
 int main(void)
 {
     atomic_init(&no_stop, 0);
@@ -206,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_stop_flag_and_poll),
         cmocka_unit_test(test_end_time),
         cmocka_unit_test(test_work),
+        cmocka_unit_test(test_slot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
