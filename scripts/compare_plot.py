@@ -82,11 +82,14 @@ def script(spec, rows, meta, term, png):
            f"set title \"{ylabel} ({meta['host']}, {meta['cores']} cores;"
            f" median of {meta['reps']} runs, bars min..max)\"",
            f"set xlabel \"{xlabel}\"", f"set ylabel \"{ylabel}\"",
-           "set key outside right top", "set grid",
-           "set bars small"]
+           "set key outside right top", "set grid", "set bars small",
+           # room for the error bars of the first and last points
+           "set offsets graph 0.04, graph 0.04, 0, 0"]
     if logx:
         out.append("set logscale x 2" if part != "crossover"
                    else "set logscale x 10")
+    else:
+        out.append("set xtics 1")
     if logy:
         out.append("set logscale y")
     if not logy:
