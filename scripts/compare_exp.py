@@ -104,8 +104,8 @@ class Experiment:
             _, out, _, _ = runner.run_process(argv, 120, self.env)
             head = runner.Report(out).header
             for k in ("openmp", "mpi_library"):
-                if k in head:
-                    self.versions[k] = head[k]
+                if k in head:  # the log job's header says the most
+                    self.versions.setdefault(k, head[k])
 
     def _row(self, point, rep, order, result):
         code, out, err, secs = result
