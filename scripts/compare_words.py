@@ -120,8 +120,8 @@ def io_words(rows, cores):
         out.append(f"Latency p99 at n = {n:g}: lowest {ranked[0][0]} "
                    f"({short(ranked[0][1])} us), highest {ranked[-1][0]} "
                    f"({short(ranked[-1][1])} us)" +
-                   (f"; {', '.join(zero)} hand no record over (latency 0)"
-                    if zero else "") + ".")
+                   (f"; {', '.join(zero)}: latency 0, each producer "
+                    "stores its own records" if zero else "") + ".")
     ach, _ = medians(rows, "io", "achieved_ratio")
     slow = [(v, x, m) for v, p in ach.items() for x, m in p.items()
             if m < 0.99]
@@ -173,8 +173,8 @@ def primes_words(rows, cores, number, serial_s):
         best = _rank({v: q.get(top, math.nan) for v, q in sp.items()})
         if best:
             out.append(f"At P = {top:g} ({short(top / cores)}x the cores) "
-                       f"the best speedup is {best[-1][0]}'s "
-                       f"({short(best[-1][1])}; ideal {cores}, the cores).")
+                       f"the best speedup is {short(best[-1][1])} "
+                       f"({best[-1][0]}; ideal {cores}, the cores).")
     return out
 
 

@@ -256,7 +256,7 @@ class Aggregation(unittest.TestCase):
         self.assertIn("async-epoll (work in the one event loop) fell behind "
                       "at 2 cores", text)
         self.assertIn("omp-none (work in each producer thread) kept up", text)
-        self.assertIn("omp-none hand no record over", text)
+        self.assertIn("omp-none: latency 0", text)
         md = crep.summary_md(self.rows, meta, words)
         self.assertIn("| n producers | async-epoll | omp-none |", md)
         self.assertIn("11.0 ±2.48 (3/4)", md)
