@@ -82,8 +82,10 @@ def crossover_words(rows, cores):
         for x in sorted({below[0], below[-1]}):
             ranked = _rank({v: p.get(x, math.nan) for v, p in cpu.items()})
             if len(ranked) >= 2:
-                lead = (f"Below {short(min(fell))} cores, where every model "
-                        "kept up," if fell else "Where every model kept up,")
+                lo = min(fell) if fell else 0
+                lead = (f"Below {short(lo)} core{'s' if lo != 1 else ''}, "
+                        "where every model kept up," if fell
+                        else "Where every model kept up,")
                 out.append(f"{lead} at {short(x)} cores the cheapest in CPU "
                            f"per record (collector + producers) is "
                            f"{ranked[0][0]} ({short(ranked[0][1])} us), the "
