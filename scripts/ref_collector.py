@@ -12,11 +12,20 @@ producer, seq, sched, prod, collect), so both sides do the same work.
 collector can do), for comparison.
 
 Prints '# key=value' lines: mode, producers, records, seconds,
-records_per_s, bytes_per_s.  Standard library only.
+records_per_s, bytes_per_s.  With --format csv (and --store record) it
+prints a report shaped like alog's CSV instead, so scripts/compare reads
+both alike: '# key=value' lines, then 'kind,...' rows naming the columns of
+the producer rows (records, rates, nearest-rank lateness and latency
+percentiles, as src/stats.c computes them) and of the total row (wall_s,
+cpu_s, records_per_s, collector_cpu_s: this process, producers_cpu_s: its
+reaped children).  --rate and --duration pace the producers (alog-producer
+--rate, --duration) instead of --interval 0 --count.  Standard library only.
 """
 import argparse
 import asyncio
+import math
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -33,16 +42,21 @@ def parse_record(line, now=time.monotonic_ns):
 STORES = {"record": parse_record, "raw": lambda line: line}
 
 
-def producer_argv(path, i, count, payload):
-    return [path, "--id", str(i), "--interval", "0", "--count", str(count),
-            "--payload", str(payload), "--wire", "text"]
+def producer_argv(path, i, args):
+    """alog-producer's command: unthrottled --count records, or paced at
+    --rate, for --duration seconds when given."""
+    argv = [path, "--id", str(i), "--payload", str(args.payload),
+            "--wire", "text"]
+    argv += ["--rate", str(args.rate)] if args.rate else ["--interval", "0"]
+    argv += ["--duration", str(args.duration)] if args.duration \
+        else ["--count", str(args.count)]
+    return argv
 
 
 def run_threads(args):
     lists = [[] for _ in range(args.producers)]
     t0 = time.monotonic()
-    procs = [subprocess.Popen(producer_argv(args.producer, i, args.count,
-                                            args.payload),
+    procs = [subprocess.Popen(producer_argv(args.producer, i, args),
                               stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                               bufsize=args.bufsize)
              for i in range(args.producers)]
@@ -69,7 +83,7 @@ async def run_asyncio_main(args):
     lists = [[] for _ in range(args.producers)]
     t0 = time.monotonic()
     procs = [await asyncio.create_subprocess_exec(
-        *producer_argv(args.producer, i, args.count, args.payload),
+        *producer_argv(args.producer, i, args),
         stdout=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
         limit=max(args.bufsize, 1 << 16))
         for i in range(args.producers)]
@@ -89,6 +103,63 @@ async def run_asyncio_main(args):
     return lists, time.monotonic() - t0, codes
 
 
+def nearest_rank(sorted_values, p):
+    """The p-th percentile by nearest rank (src/stats.c's definition)."""
+    n = len(sorted_values)
+    if n == 0:
+        return 0
+    rank = math.ceil(p * n / 100.0)
+    return sorted_values[max(rank, 1) - 1]
+
+
+def producer_row(i, lst, code, args):
+    """One producer's figures, as alog's producer row names them."""
+    late = sorted(r[3] - r[2] for r in lst)
+    lat = sorted(r[4] - r[3] for r in lst)
+    achieved = 0.0
+    if len(lst) >= 2 and lst[-1][3] > lst[0][3]:
+        achieved = (len(lst) - 1) * 1e9 / (lst[-1][3] - lst[0][3])
+    expected = 0 if args.duration else args.count
+    status = "ok" if code == 0 and (not expected or len(lst) == expected) \
+        else "short"
+    return [i, status, code, len(lst), expected, args.rate or 0,
+            f"{achieved:.6g}", nearest_rank(late, 50), nearest_rank(late, 99),
+            late[-1] if late else 0, nearest_rank(lat, 50),
+            nearest_rank(lat, 99), lat[-1] if lat else 0]
+
+
+def cpu_seconds(who):
+    ru = resource.getrusage(who)
+    return ru.ru_utime + ru.ru_stime
+
+
+def print_csv(args, lists, secs, codes, cpu0):
+    """The report in alog's CSV shape (header keys, producer and total
+    rows); CPU counted from cpu0 = (self, children) at the start, so the
+    interpreter's start-up (and a launcher's reaped children) is not in
+    it."""
+    records = sum(len(lst) for lst in lists)
+    print("# alog=ref_collector.py")
+    print("# model=python")
+    print("# job=log")
+    print("# clock=CLOCK_MONOTONIC")
+    print(f"# producers={args.producers}")
+    print(f"# mode={args.mode}")
+    print(f"# rate={args.rate or 0}")
+    print(f"# duration={args.duration or 0}")
+    print("kind,producer,status,code,records,expected,target_hz,achieved_hz,"
+          "late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,"
+          "lat_max_ns")
+    for i, (lst, code) in enumerate(zip(lists, codes)):
+        print("producer," + ",".join(map(str, producer_row(i, lst, code, args))))
+    print("kind,records,wall_s,cpu_s,records_per_s,collector_cpu_s,"
+          "producers_cpu_s")
+    mine = cpu_seconds(resource.RUSAGE_SELF) - cpu0[0]
+    children = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu0[1]
+    print(f"total,{records},{secs:.9f},{mine + children:.6f},"
+          f"{records / secs:.6g},{mine:.6f},{children:.6f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--producer", default=os.environ.get("ALOG_PRODUCER"),
@@ -96,6 +167,11 @@ def main():
     ap.add_argument("-n", "--producers", type=int, default=1)
     ap.add_argument("--count", type=int, default=1000000,
                     help="records per producer")
+    ap.add_argument("--rate", type=float, default=0,
+                    help="records per second per producer (default 0: "
+                         "unthrottled)")
+    ap.add_argument("--duration", type=float, default=0,
+                    help="seconds the producers run instead of --count")
     ap.add_argument("--payload", type=int, default=64)
     ap.add_argument("--mode", choices=("threads", "asyncio"),
                     default="threads")
@@ -105,17 +181,29 @@ def main():
     ap.add_argument("--store", choices=tuple(STORES), default="record",
                     help="record: timestamp and parse each line like alog "
                          "(default); raw: keep the bytes")
+    ap.add_argument("--format", choices=("keys", "csv"), default="keys",
+                    help="keys: '# key=value' lines (default); csv: a "
+                         "report shaped like alog's (needs --store record)")
     args = ap.parse_args()
     if not args.producer or not os.access(args.producer, os.X_OK):
         sys.exit("ref_collector.py: no alog-producer (use --producer PATH)")
     if args.producers < 1 or args.count < 1:
         sys.exit("ref_collector.py: --producers and --count must be >= 1")
+    if args.rate < 0 or args.duration < 0:
+        sys.exit("ref_collector.py: --rate and --duration must be >= 0")
+    if args.format == "csv" and args.store != "record":
+        sys.exit("ref_collector.py: --format csv needs --store record")
 
+    cpu0 = (cpu_seconds(resource.RUSAGE_SELF),
+            cpu_seconds(resource.RUSAGE_CHILDREN))
     if args.mode == "threads":
         lists, secs, codes = run_threads(args)
     else:
         lists, secs, codes = asyncio.run(run_asyncio_main(args))
     records = sum(len(lst) for lst in lists)
+    if args.format == "csv":
+        print_csv(args, lists, secs, codes, cpu0)
+        return 3 if any(codes) else 0
     print(f"# mode={args.mode}")
     print(f"# store={args.store}")
     print(f"# producers={args.producers}")
@@ -129,7 +217,8 @@ def main():
     if any(codes) or records != expected:
         sys.exit(f"ref_collector.py: {records} of {expected} records, "
                  f"exit codes {codes}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
