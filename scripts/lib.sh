@@ -159,6 +159,29 @@ alog_build() {
   cmake --build "$ALOG_BUILD" -j"$(nproc)" ${known[@]+--target "${known[@]}"} >/dev/null
 }
 
+# alog_ensure_packages: the Debian packages the project builds, tests and
+# plots with; missing ones are installed when run as root (apt-get),
+# otherwise named, and the script stops.
+ALOG_PACKAGES=(build-essential cmake pkg-config libcmocka-dev openmpi-bin
+               libopenmpi-dev python3 gnuplot-nox)
+alog_ensure_packages() {
+  local p missing=()
+  for p in "${ALOG_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "$ALOG_PROG: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  else
+    echo "$ALOG_PROG: missing Debian packages: ${missing[*]}" >&2
+    alog_die "install them with: sudo apt-get install ${missing[*]}"
+  fi
+}
+
 # alog_ensure_built TARGET...: build those that are missing, once per run.
 # Returns 1 if some are still missing afterwards.
 alog_ensure_built() {
