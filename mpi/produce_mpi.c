@@ -144,7 +144,7 @@ static int poll_stop(void *self)
     return stop_asked(self);
 }
 
-ALOG_EMIT int emit(void *self, const alog_record *r)
+ALOG_EMIT int emit(void *self, alog_record *r)
 {
     producer *p = self;
     unsigned char *at = p->bufs + (size_t)p->slot * p->cap + p->n * p->rb;

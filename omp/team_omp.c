@@ -35,16 +35,16 @@ ALOG_EMIT alog_record *list_slot(void *self)
     return alog_reclist_push(((emit_state *)self)->store.list);
 }
 
-ALOG_EMIT int emit_list(void *self, const alog_record *r)
+ALOG_EMIT int emit_list(void *self, alog_record *r)
 {
     emit_state *e = self;
-    ((alog_record *)r)->collect_ns = alog_store_work(&e->store, r->produce_ns);
+    r->collect_ns = alog_store_work(&e->store, r->produce_ns);
     return 0;
 }
 
 /* thread: into the ring; a full ring is back-pressure: wait for the
  * collector, never drop. */
-ALOG_EMIT int emit_ring(void *self, const alog_record *r)
+ALOG_EMIT int emit_ring(void *self, alog_record *r)
 {
     emit_state *e = self;
     if (alog_ring_push(e->ring, r))

@@ -28,7 +28,7 @@ typedef struct pipe_out {
 } pipe_out;
 
 /* Encode into the sink's space; a full block leaves at once. */
-ALOG_EMIT int emit(void *self, const alog_record *r)
+ALOG_EMIT int emit(void *self, alog_record *r)
 {
     pipe_out *o = self;
     size_t avail;

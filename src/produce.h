@@ -46,9 +46,10 @@ typedef struct alog_produce_ops {
      * a record of its own. */
     alog_record *(*slot)(void *self);
     /** Store or send r (without slot the loop owns r: copy what you keep;
-     * with slot r is that slot, complete).  0, or an ALOG_E* code that ends
+     * with slot r is that slot, complete; emit may finish it, e.g. its
+     * collect time).  0, or an ALOG_E* code that ends
      * the producer short. */
-    int (*emit)(void *self, const alog_record *r);
+    int (*emit)(void *self, alog_record *r);
     /** Optional, paced and at the start: get close to deadline t your own
      * way (the loop then sleeps the rest).  Non-zero: stop now. */
     int (*approach)(void *self, int64_t t);

@@ -23,7 +23,7 @@ typedef struct sink {
     int64_t last_approach;
 } sink;
 
-static int emit(void *self, const alog_record *r)
+static int emit(void *self, alog_record *r)
 {
     sink *s = self;
     if (s->fail_at && s->n + 1 == s->fail_at)
@@ -57,7 +57,7 @@ static alog_record *slot_hook(void *self)
     return &s->r[s->n];
 }
 
-static int emit_in_place(void *self, const alog_record *r)
+static int emit_in_place(void *self, alog_record *r)
 {
     sink *s = self;
     assert_ptr_equal(r, &s->r[s->n]); /* the slot itself, complete */
