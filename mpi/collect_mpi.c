@@ -143,7 +143,8 @@ int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop)
 
 /* Header keys of this run's set-up: each transport adds its own. */
 static int mpi_header(alog_result *res, const alog_mpi_collector *c,
-                      const char *mode, const alog_mpi_setup *su)
+                      const char *mode, const alog_mpi_setup *su,
+                      const alog_diag *diag)
 {
     int64_t worst = 0;
     for (int r = 1; r < su->size; r++)
@@ -155,6 +156,13 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
                                     "forecast arrival"
                                   : "MPI_Waitsome";
     int rc = alog_mpi_env_header(res, su->comm, su->info, su->size);
+    /* Said on stderr too, as the other models do. */
+    for (size_t i = 0; rc == 0 && i < alog_result_header_count(res); i++) {
+        const char *k, *v;
+        alog_result_header_at(res, i, &k, &v);
+        if (strcmp(k, "warning") == 0 && strncmp(v, "oversubscribed:", 15) == 0)
+            alog_say(diag, "warning: %s", v);
+    }
     rc = rc ? rc : alog_result_header(res, "collect", "%s", mode);
     rc = rc ? rc : alog_result_header(res, "collect_wait", "%s", wait);
     rc = rc ? rc : alog_result_header(res, "batch", "%u", c->plan.batch);
@@ -254,7 +262,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
      * producers are already sending. */
     x->hdr_rc = where_all(c, su);
     if (x->hdr_rc == ALOG_OK)
-        x->hdr_rc = mpi_header(res, c, mode, su);
+        x->hdr_rc = mpi_header(res, c, mode, su, env->diag);
     su->opened = 1;
     *ctxp = x;
     return ALOG_OK;

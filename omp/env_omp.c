@@ -71,7 +71,6 @@ int alog_omp_env_header(alog_result *res, const alog_diag *diag,
                         unsigned threads_asked, unsigned threads_total)
 {
     int cores = omp_get_num_procs();
-    int over = cores > 0 && threads_total > (unsigned)cores;
     int rc = 0;
     rc |= alog_result_header(res, "openmp", "%s (%ld)",
                              alog_omp_version_name((long)_OPENMP),
@@ -84,16 +83,7 @@ int alog_omp_env_header(alog_result *res, const alog_diag *diag,
     rc |= alog_result_header(res, "omp_places", "%s (%d places)",
                              env_or_unset("OMP_PLACES"), omp_get_num_places());
     rc |= alog_result_header(res, "omp_cores", "%d", cores);
-    rc |= alog_result_header(res, "oversubscribed", "%s", over ? "yes" : "no");
-    if (over) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "%u threads on %d cores: threads wait for a core, so "
-                 "rates and latencies include scheduling delays",
-                 threads_total, cores);
-        rc |= alog_result_header(res, "warning", "%s", msg);
-        alog_say(diag, "warning: %s", msg);
-    }
+    rc |= alog_oversubscribed(res, diag, threads_total, "threads", cores);
     return rc ? ALOG_ENOMEM : 0;
 }
 

@@ -58,6 +58,14 @@ int alog_result_header(alog_result *res, const char *key, const char *fmt,
 size_t alog_result_header_count(const alog_result *res); ///< Header lines.
 void alog_result_header_at(const alog_result *res, size_t i, const char **key,
                            const char **value); ///< Line i's key, value.
+/** Cores this process may run on (its affinity mask; 0 if unknown). */
+int alog_cores_usable(void);
+/** The oversubscription lines every model writes alike: header
+ * `oversubscribed=yes|no`; when `tasks` busy tasks (`what`, e.g.
+ * "threads") exceed `cores`, a header `warning=oversubscribed: ...` and
+ * the same warning on d's stream.  0 or ALOG_ENOMEM. */
+int alog_oversubscribed(alog_result *res, const alog_diag *d, unsigned tasks,
+                        const char *what, int cores);
 /** Extra per-run counters printed in the totals (e.g. "ring_full"). */
 int alog_result_counter(alog_result *res, const char *key, double value);
 size_t alog_result_counter_count(const alog_result *res); ///< Counters.

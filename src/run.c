@@ -72,13 +72,18 @@ int alog_producer_path(char *buf, size_t cap)
 }
 
 int alog_pipes_describe(alog_result *res, const alog_config *cfg,
-                        const char *readers)
+                        const alog_run_env *env, const char *readers)
 {
     int rc = alog_result_header(res, "readers", "%s", readers);
     if (rc == 0)
         rc = alog_result_header(res, "wire", "%s",
                                 cfg->async.wire == ALOG_WIRE_BINARY ? "binary"
                                                               : "text");
+    if (rc == 0)
+        rc = alog_oversubscribed(res, env->diag,
+                                 alog_config_producers(cfg) + 1,
+                                 "processes (producers and the collector)",
+                                 alog_cores_usable());
     return rc;
 }
 

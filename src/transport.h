@@ -85,8 +85,11 @@ static inline int64_t alog_store_work(alog_store *s, int64_t now)
     return alog_now_ns();
 }
 
-/** Header keys of the pipe transports (readers=, wire=); 0 or ENOMEM. */
+/** Header keys of the pipe transports (readers=, wire=, oversubscribed=:
+ * the producers and the collector are busy processes), warning on
+ * env's diag when oversubscribed; 0 or ENOMEM. */
 int alog_pipes_describe(alog_result *res, const alog_config *cfg,
+                        const alog_run_env *env,
                         const char *readers);
 
 /** Path of the alog-producer program: $ALOG_PRODUCER, else next to the

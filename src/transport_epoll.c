@@ -57,7 +57,7 @@ static void epoll_free(epoll_ctx *x, alog_result *res)
 static int epoll_open(void **ctx, const alog_config *cfg,
                       const alog_run_env *env, alog_result *res)
 {
-    if (alog_pipes_describe(res, cfg, "epoll") != 0)
+    if (alog_pipes_describe(res, cfg, env, "epoll") != 0)
         return ALOG_ENOMEM;
     epoll_ctx *x = calloc(1, sizeof *x);
     if (!x)

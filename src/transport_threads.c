@@ -127,7 +127,7 @@ static void threads_free(threads_ctx *x, alog_result *res)
 static int threads_open(void **ctx, const alog_config *cfg,
                         const alog_run_env *env, alog_result *res)
 {
-    if (alog_pipes_describe(res, cfg, "threads") != 0)
+    if (alog_pipes_describe(res, cfg, env, "threads") != 0)
         return ALOG_ENOMEM;
     threads_ctx *x = calloc(1, sizeof *x);
     if (!x)

@@ -6,10 +6,6 @@ if(ALOG_HAVE_OPENMP)
                 WRAP aligned_alloc LIBS alog_omp LABELS omp)
 
   set(O $<TARGET_FILE:alog-omp>)
-  # Cores OpenMP will see, to know when a run is oversubscribed.
-  cmake_host_system_information(RESULT ALOG_OMP_CORES
-                                QUERY NUMBER_OF_LOGICAL_CORES)
-  math(EXPR ALOG_OMP_OVER "${ALOG_OMP_CORES} + 1")
 
   # PROCESSORS: the producer threads, and the collector thread in thread
   # mode (the caller's own thread, not one of the OpenMP team).
@@ -92,11 +88,11 @@ if(ALOG_HAVE_OPENMP)
     --lines "# omp_places=cores (=1" --lines "# openmp==1" --lines ",omp thread 0/2 cpu =1"
     --lines ",omp thread 1/2 cpu =1" --
     ${O} --collect none -n 2 --interval 0.001 --count 5 --format csv)
-  alog_add_case(omp_env_oversubscribed LABELS omp PROCESSORS ${ALOG_OMP_OVER}
-    CHECK --check "--producers ${ALOG_OMP_OVER} --count 5"
-    --lines "# oversubscribed=yes=1" --lines "# warning=${ALOG_OMP_OVER} threads on=1"
-    --stderr-line "alog-omp: warning: ${ALOG_OMP_OVER} threads on ${ALOG_OMP_CORES} cores: threads wait for a core, so rates and latencies include scheduling delays" --
-    ${O} --collect none -n ${ALOG_OMP_OVER} --interval 0.001 --count 5
+  alog_add_case(omp_env_oversubscribed LABELS omp PROCESSORS ${ALOG_TEST_OVER}
+    CHECK --check "--producers ${ALOG_TEST_OVER} --count 5"
+    --lines "# oversubscribed=yes=1" --lines "# warning=oversubscribed: ${ALOG_TEST_OVER} threads on=1"
+    --stderr-line "alog-omp: warning: oversubscribed: ${ALOG_TEST_OVER} threads on ${ALOG_TEST_CORES} cores: they wait for a core, so rates and latencies include scheduling delays" --
+    ${O} --collect none -n ${ALOG_TEST_OVER} --interval 0.001 --count 5
     --format csv)
   alog_add_case(omp_env_not_oversubscribed LABELS omp PROCESSORS 1
     CHECK --check "--producers 1 --count 5" --lines "# oversubscribed=no=1" --lines "warning=0"

@@ -32,6 +32,9 @@
 #   --header KEY=ERE      a header line '# KEY=value' whose value matches ERE
 #   --oversubscribed NP   header oversubscribed= is yes iff NP > cores here,
 #                         and then a '# warning=oversubscribed' line
+#   --stderr-over NP      --oversubscribed NP, and stderr is empty when NP
+#                         fits the cores here, else exactly the one line
+#                         'PROG: warning: oversubscribed: NP ...'
 #   --primes REF "ARGS"   the output is a primes CSV whose answer equals the
 #                         serial one (`REF primes ARGS -P 1 --no-baseline
 #                         --format csv`); a composite's divisor divides the
@@ -69,7 +72,7 @@ parse_options() {
         --stopped) stopped=1; shift; continue ;;
         --primes) primes_ref=$2; primes_args=${3-}; shift ;;
         --stderr-line | --check | --lines | --lines-re | --grep | --header | \
-            --oversubscribed)
+            --oversubscribed | --stderr-over)
             checks+=("$1" "$2") ;;
         --stderr-empty | --stdout-empty)
             checks+=("$1" ""); shift; continue ;;
@@ -252,6 +255,15 @@ check_one() {
             fail "header $key='$(header "$key")' does not match '$ere'"
         fi ;;
     --oversubscribed) check_oversubscribed "$arg" ;;
+    --stderr-over)
+        check_oversubscribed "$arg"
+        if (($arg > $(getconf _NPROCESSORS_ONLN))); then
+            [[ $(wc -l <"$work/err") -eq 1 ]] &&
+                grep -Eq "^[a-z-]+: warning: oversubscribed: $arg " "$work/err" ||
+                fail "stderr is not the one oversubscription warning for $arg"
+        else
+            [[ -s $work/err ]] && fail "stderr is not empty ($arg fit the cores)"
+        fi ;;
     esac
 }
 
