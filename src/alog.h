@@ -354,6 +354,9 @@ typedef struct alog_config {
     uint64_t work;          ///< trial-division steps per record, producer side
     uint64_t collect_work;  ///< the same, where the model stores a record
     int64_t fail_after;     ///< testing: producer stops after K (-1 never)
+    double stall_timeout;   ///< seconds of silence that cut a producer
+                            ///< off; 0 never, < 0 derived (stall_ns)
+    uint64_t max_memory_mib; ///< bound on the records kept; 0 none
     int format;             ///< ALOG_FMT_*
     int show;               ///< ALOG_SHOW_*: records + timeline or report only
     const char *output;     ///< report file, NULL: stdout
@@ -371,6 +374,10 @@ void alog_config_free(alog_config *cfg); ///< Frees the lists cfg holds.
 unsigned alog_config_producers(const alog_config *cfg);
 /** Interval of producer i in ns (cycled; from rate if set). */
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
+/** Silence in ns after which producer i is cut off as stalled, 0 never:
+ * --stall-timeout, else 10 of its intervals and at least 2 s (never for
+ * --exec commands, whose pace is theirs). */
+int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i);
 
 /* Parsing and --help live in options.h. */
 

@@ -30,6 +30,10 @@ typedef struct alog_child {
     int planned;     /* ended by the collector as planned: its count was
                         reached or the duration is over (not a stop) */
     int64_t signal_ns; /* when the collector first signalled it */
+    int stalled;     /* silent too long (or not ended on time): cut off */
+    int64_t stall_ns;  /* silence that makes it stalled; 0 never */
+    int64_t heard_ns;  /* when its record count last grew (or is due) */
+    uint64_t heard;    /* its record count then */
 } alog_child;
 
 enum alog_spawn_flags {
@@ -81,6 +85,9 @@ typedef struct alog_pipes {
     int64_t stop_ns;   /* when SIGTERM went out */
     uint64_t quota;    /* --exec: records after which a command is ended */
     int64_t end_ns;    /* --exec: when every command is ended (0: never) */
+    int64_t deadline_ns; /* --duration: every producer has ended by now,
+                            or is cut off as stalled (0: no duration) */
+    const alog_diag *diag; /* says which producer was cut off */
 } alog_pipes;
 
 /* Start the producers of cfg (or its --exec commands), one per producer
@@ -88,16 +95,21 @@ typedef struct alog_pipes {
  * On failure nothing is left running and d has said why. */
 int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
                      int flags, const alog_diag *d);
-/* Call on every collector wake-up.  Once *stop is set: SIGTERM to every
- * child, SIGKILL after the grace period.  Returns 1 when the collector
- * should stop waiting for end-of-file (grandchildren holding a pipe). */
+/* Call on every collector wake-up (at least every 100 ms).  A producer
+ * silent for its stall time, or still running a grace period after the
+ * duration is over, is cut off: marked stalled and killed with its
+ * process group, so that its pipe ends.  Once *stop is set: SIGTERM to
+ * every child, SIGKILL after the grace period.  Returns 1 when the
+ * collector should stop waiting for end-of-file (grandchildren holding a
+ * pipe, after a stop or past the deadline). */
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop);
 /* The id producer i's records carry on the wire: an alog-producer names
  * itself by its pid (a foreign command's lines carry none: i). */
 uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i);
-/* Producer i has stored `records`: with --exec and a count, a command that
- * reached it is ended the way the original did (SIGTERM; what it already
- * wrote is still collected). */
+/* Producer i has stored `records` in all (its silence ends when this
+ * grows): with --exec and a count, a command that reached it is ended the
+ * way the original did (SIGTERM; what it already wrote is still
+ * collected). */
 void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records);
 /* Reap every child, set the statuses, close the pipes, free. */
 void alog_pipes_close(alog_pipes *p, alog_result *res);

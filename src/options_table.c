@@ -89,6 +89,18 @@ const alog_opt alog_core_options[] = {
      .group = ALOG_OG_RUN, .help = "testing: the last producer stops after K "
                              "records",
      .def = "never"},
+    {.name = "stall-timeout", .arg = "S", .models = M_RUN, .jobs = J_LOG,
+     .kind = ALOG_OPT_DOUBLE, .off = F(stall_timeout), .dlo = 0,
+     .dhi = 31536000.0, .group = ALOG_OG_RUN,
+     .help = "a producer silent for S seconds is reported stalled and cut "
+             "off, the others go on (0 = wait forever)",
+     .def = "10 intervals, at least 2 s; never for commands"},
+    {.name = "max-memory", .arg = "MIB", .models = M_RUN, .jobs = J_LOG,
+     .kind = ALOG_OPT_U64, .off = F(max_memory_mib), .ulo = 1,
+     .uhi = UINT64_C(1) << 40, .group = ALOG_OG_RUN,
+     .help = "stop collecting when the records kept reach MIB mebibytes "
+             "(or memory runs out) and report what was kept",
+     .def = "no bound"},
     {.name = "wire", .arg = "text|binary", .models = M_ASYNC | M_PROD,
      .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.wire),
      .choices = wire_choices, .group = ALOG_OG_ASYNC,
@@ -186,6 +198,7 @@ void alog_config_init(alog_config *cfg, int model)
     cfg->format = ALOG_FMT_TABLE;
     cfg->show = ALOG_SHOW_AUTO;
     cfg->fail_after = -1;
+    cfg->stall_timeout = -1; /* derived per producer */
     cfg->async.wire = ALOG_WIRE_TEXT;
     cfg->async.readers = ALOG_READERS_EPOLL;
     cfg->primes.number = UINT64_C(10657331232548839);
@@ -236,6 +249,19 @@ static int64_t seconds_ns(double s)
     if (ns >= 9.2e18)
         return INT64_MAX;
     return (int64_t)ns;
+}
+
+int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i)
+{
+    if (cfg->stall_timeout >= 0)
+        return seconds_ns(cfg->stall_timeout);
+    if (cfg->async.n_exec > 0)
+        return 0; /* a foreign command may rightly be silent for long */
+    /* Ten missed records, never under 2 s: a loaded machine can hold a
+     * producer off its core for a while without anything being wrong. */
+    int64_t iv = alog_config_interval_ns(cfg, i);
+    int64_t t = iv < INT64_MAX / 10 ? 10 * iv : INT64_MAX;
+    return t > 2000000000LL ? t : 2000000000LL;
 }
 
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i)

@@ -117,7 +117,7 @@ static const alog_col total_cols[TC_N] = {
 static const char *const status_names[] = {
     [ALOG_PS_OK] = "ok",         [ALOG_PS_SHORT] = "short",
     [ALOG_PS_EXIT] = "exit",     [ALOG_PS_SIGNAL] = "signal",
-    [ALOG_PS_STOPPED] = "stopped",
+    [ALOG_PS_STOPPED] = "stopped", [ALOG_PS_STALLED] = "stalled",
 };
 
 static const char *const format_names[] = {
@@ -333,7 +333,7 @@ static int write_producers(alog_writer *w, const alog_result *res,
         /* "ok" from the transport but fewer records than asked is short. */
         if (st == ALOG_PS_OK && expected > 0 && ps.records < expected)
             st = ALOG_PS_SHORT;
-        if (st < ALOG_PS_OK || st > ALOG_PS_STOPPED)
+        if (st < ALOG_PS_OK || st > ALOG_PS_STALLED)
             st = ALOG_PS_EXIT;
 
         char tstatus[64];
@@ -343,16 +343,19 @@ static int write_producers(alog_writer *w, const alog_result *res,
             break;
         case ALOG_PS_SHORT:
         case ALOG_PS_STOPPED:
+        case ALOG_PS_STALLED: {
+            const char *up = st == ALOG_PS_SHORT     ? "SHORT"
+                             : st == ALOG_PS_STOPPED ? "STOPPED"
+                                                     : "STALLED";
             if (expected > 0)
-                snprintf(tstatus, sizeof tstatus, "%s %llu/%llu",
-                         st == ALOG_PS_SHORT ? "SHORT" : "STOPPED",
+                snprintf(tstatus, sizeof tstatus, "%s %llu/%llu", up,
                          (unsigned long long)ps.records,
                          (unsigned long long)expected);
             else
-                snprintf(tstatus, sizeof tstatus, "%s %llu",
-                         st == ALOG_PS_SHORT ? "SHORT" : "STOPPED",
+                snprintf(tstatus, sizeof tstatus, "%s %llu", up,
                          (unsigned long long)ps.records);
             break;
+        }
         default:
             snprintf(tstatus, sizeof tstatus, "%s %d",
                      st == ALOG_PS_EXIT ? "EXIT" : "SIGNAL", code);

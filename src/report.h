@@ -16,7 +16,8 @@ enum alog_pstatus {
     ALOG_PS_SHORT = 1,  ///< ended before its count (or its duration)
     ALOG_PS_EXIT = 2,   ///< exited with a non-zero status (code)
     ALOG_PS_SIGNAL = 3, ///< killed by a signal (code = signal number)
-    ALOG_PS_STOPPED = 4 ///< stopped by the collector (interrupt)
+    ALOG_PS_STOPPED = 4, ///< stopped by the collector (interrupt)
+    ALOG_PS_STALLED = 5  ///< silent past --stall-timeout: cut off
 };
 
 /** A run's result (opaque): per-producer lists, status, header, totals. */

@@ -264,6 +264,10 @@ void alog_children_reap(alog_child *c, unsigned n, int64_t deadline_ns)
 void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
                        int interrupted)
 {
+    if (c->stalled) {
+        alog_result_set_status(res, i, ALOG_PS_STALLED, 0);
+        return;
+    }
     double hz;
     uint64_t count;
     alog_result_target(res, i, &hz, &count);
@@ -383,6 +387,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
     char path[4096];
     memset(p, 0, sizeof *p);
     p->n = alog_result_producers(res);
+    p->diag = d;
     p->foreign = cfg->async.n_exec > 0;
     if (p->n == 0)
         return ALOG_EINVAL;
@@ -449,7 +454,15 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         }
         (void)rc; /* "where" is decoration: a failed copy loses nothing */
         alog_result_set_origin(res, i, p->child[i].pid);
+        /* Silence counts from the first record's due time (a command's
+         * from its start). */
+        p->child[i].stall_ns = alog_config_stall_ns(cfg, i);
+        p->child[i].heard_ns = p->foreign ? alog_now_ns() : start_ns;
     }
+    int64_t dur_ns = 0;
+    if (!p->foreign && cfg->duration > 0 &&
+        alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
+        p->deadline_ns = start_ns + dur_ns + ALOG_SPAWN_GRACE_NS;
     return 0;
 }
 
@@ -460,6 +473,10 @@ uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i)
 
 void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records)
 {
+    if (i < p->n && records != p->child[i].heard) {
+        p->child[i].heard = records;
+        p->child[i].heard_ns = alog_now_ns();
+    }
     if (p->foreign && p->quota > 0 && records >= p->quota && i < p->n &&
         !p->child[i].signalled) {
         p->child[i].planned = 1;
@@ -485,10 +502,57 @@ static void end_commands(alog_pipes *p)
     }
 }
 
+/* Cut child i off: it stays in the report with what it sent, as stalled.
+ * SIGKILL, as a stopped process would not act on SIGTERM. */
+static void cut_off(alog_pipes *p, unsigned i, const char *why)
+{
+    alog_child *c = &p->child[i];
+    c->stalled = 1;
+    c->planned = 1;
+    alog_say(p->diag, "producer %u (pid %ld) %s: cut off as stalled, "
+                      "%llu records kept",
+             i, (long)c->pid, why, (unsigned long long)c->heard);
+    alog_child_signal(c, SIGKILL);
+}
+
+/* Stalls and the collector's own end of a run by time. */
+static void watch(alog_pipes *p)
+{
+    int64_t now = alog_now_ns();
+    for (unsigned i = 0; i < p->n; i++) {
+        alog_child *c = &p->child[i];
+        if (c->stalled || c->killed || c->reaped || c->fd < 0)
+            continue;
+        char why[96];
+        int silent = c->stall_ns > 0 && now - c->heard_ns > c->stall_ns;
+        int late = p->deadline_ns > 0 && now >= p->deadline_ns;
+        /* One that has ended is not stalled: its pipe's end is coming. */
+        if (!(silent || late) || alog_child_poll(c) != 0)
+            continue;
+        if (silent) {
+            snprintf(why, sizeof why, "silent for %.1f s (--stall-timeout)",
+                     (double)(now - c->heard_ns) / 1e9);
+            cut_off(p, i, why);
+        } else {
+            snprintf(why, sizeof why, "still running %.1f s after "
+                                      "--duration",
+                     (double)ALOG_SPAWN_GRACE_NS / 1e9);
+            cut_off(p, i, why);
+        }
+    }
+}
+
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop)
 {
+    if (!p->stopping)
+        watch(p);
     if (p->foreign && !p->stopping)
         end_commands(p);
+    /* Past the deadline and a grace period, a pipe still open is held by
+     * something that was not ours to kill: stop waiting for it. */
+    if (!p->stopping && p->deadline_ns > 0 &&
+        alog_now_ns() >= p->deadline_ns + 2 * ALOG_SPAWN_GRACE_NS)
+        return 1;
     if (!p->stopping) {
         if (!stop || atomic_load(stop) == 0)
             return 0;

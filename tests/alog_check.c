@@ -2,6 +2,7 @@
  * stdin.  Used by the integration tests of every model.
  *
  *   alog-check --producers N [--count C] [--status S] [--short P:K[:S]]...
+ *   (K may be '*': any number of records)
  *              [--foreign] [--interrupted] [--min R]
  *
  * Checks: every producer's record rows have seq 0..C-1 in order with no
@@ -264,7 +265,7 @@ static int64_t arg_num(const char *opt, const char *s, int64_t lo)
 static int is_status(const char *s)
 {
     static const char *const names[] = {"ok", "short", "exit", "signal",
-                                        "stopped"};
+                                        "stopped", "stalled"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(s, names[i]) == 0)
             return 1;
@@ -333,7 +334,8 @@ int main(int argc, char **argv)
         int64_t pi = arg_num("--short", buf, 0);
         if (pi >= nprod)
             die("--short '%s': no producer %" PRId64, shorts[i], pi);
-        p[pi].want = arg_num("--short", k, 0);
+        /* K '*': any count (a stall cuts a producer off anywhere). */
+        p[pi].want = strcmp(k, "*") == 0 ? -1 : arg_num("--short", k, 0);
         if (st && !is_status(st))
             die("--short '%s': '%s' is not a status", shorts[i], st);
         snprintf(p[pi].want_status, sizeof p[pi].want_status, "%s",

@@ -16,10 +16,17 @@
 #   --sigint S            once the command catches SIGINT (waiting up to
 #                         30 s), wait S seconds and send it SIGINT; with
 #                         --mpi the signal goes to the process of rank 0
+#   --fault "S SIG WHO"   fault injection: once WHO exists (waiting up to
+#                         30 s; 'self' once it catches SIG), wait S seconds
+#                         and send SIG (a name: STOP, KILL, HUP...) to
+#                         WHO: 'self' (the command, as --sigint), 'rank:R'
+#                         (the process of MPI rank R) or 'args:ERE' (every
+#                         descendant whose command line matches ERE)
 #   @TMP@ in COMMAND's arguments is a fresh temporary directory.
 # Checks:
 #   --exit N              expected exit status (default 0)
 #   --stderr-line TEXT    stderr is exactly this one line
+#   --stderr-grep ERE     some stderr line matches ERE
 #   --stderr-empty        stderr is empty
 #   --stdout-empty        stdout is empty
 #   --file NAME           the output is @TMP@/NAME, the only file left there
@@ -44,7 +51,7 @@
 #                         within a quarter of what it was given
 set -u
 
-expect=0 timeout='' sigint='' mpi_np='' mpi_args='' file='' tmp_empty=0
+expect=0 timeout='' sigint='' fault='' mpi_np='' mpi_args='' file='' tmp_empty=0
 primes_ref='' primes_args='' stopped=0
 checks=() # pairs: check name, argument (checked in the order given)
 bad=0
@@ -65,13 +72,14 @@ parse_options() {
         --exit) expect=$2 ;;
         --timeout) timeout=$2 ;;
         --sigint) sigint=$2 ;;
+        --fault) fault=$2 ;;
         --mpi) mpi_np=$2 ;;
         --mpi-args) mpi_args=$2 ;;
         --file) file=$2 ;;
         --tmp-empty) tmp_empty=1; shift; continue ;;
         --stopped) stopped=1; shift; continue ;;
         --primes) primes_ref=$2; primes_args=${3-}; shift ;;
-        --stderr-line | --check | --lines | --lines-re | --grep | --header | \
+        --stderr-line | --stderr-grep | --check | --lines | --lines-re | --grep | --header | \
             --oversubscribed | --stderr-over)
             checks+=("$1" "$2") ;;
         --stderr-empty | --stdout-empty)
@@ -146,13 +154,59 @@ sigint_target() {
     done
 }
 
-# Does pid $1 catch SIGINT (bit 1 of SigCgt)?  A slow start (sanitizers)
-# must not meet the default action.
+# Does pid $1 catch signal number $2 (default SIGINT; 1..8)?  A slow
+# start (sanitizers) must not meet the default action.
 catches_sigint() {
     local cgt low
     cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
     low=${cgt#"${cgt%??}"} # the last two hex digits: signals 1..8
-    [[ -n $low ]] && (((0x$low & 2) != 0))
+    [[ -n $low ]] && (((0x$low & (1 << (${2:-2} - 1))) != 0))
+}
+
+# The processes --fault's WHO ($2) names under pid $1 (see the header).
+fault_targets() {
+    local p
+    case $2 in
+    self) if [[ -n $timeout ]]; then pgrep -P "$1" | head -n 1; else echo "$1"; fi ;;
+    rank:*)
+        for p in $(descendants "$1"); do
+            tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+                grep -qx "OMPI_COMM_WORLD_RANK=${2#rank:}" && echo "$p"
+        done ;;
+    args:*)
+        for p in $(descendants "$1"); do
+            tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
+                grep -Eq -- "${2#args:}" && echo "$p"
+        done ;;
+    esac
+}
+
+run_with_fault() {
+    local pid targets='' i delay sig who num
+    read -r delay sig who <<<"$fault"
+    num=$(kill -l "$sig" 2>/dev/null) || usage "--fault: no signal '$sig'"
+    launch --bg "${run[@]}" >"$work/out" 2>"$work/err"
+    pid=$!
+    for ((i = 0; i < 300; i++)); do
+        targets=$(fault_targets "$pid" "$who")
+        if [[ -n $targets ]]; then
+            [[ $who != self ]] && break
+            ((num > 8)) || catches_sigint "$targets" "$num" && break
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep "$delay"
+    if [[ -z $targets ]]; then
+        fail "--fault: no process '$who' found"
+        kill -TERM "$pid" 2>/dev/null
+    else
+        echo "fault: SIG$sig to $who (pid $(echo $targets))"
+        # shellcheck disable=SC2086 # one word per pid
+        kill -s "$sig" $targets 2>/dev/null || fail "--fault: '$who' ended before SIG$sig"
+    fi
+    wait "$pid"
+    status=$?
 }
 
 run_with_sigint() {
@@ -180,6 +234,8 @@ run_command() {
     echo "+ ${run[*]}"
     if [[ -n $sigint ]]; then
         run_with_sigint
+    elif [[ -n $fault ]]; then
+        run_with_fault
     else
         launch "${run[@]}" >"$work/out" 2>"$work/err"
         status=$?
@@ -233,6 +289,8 @@ check_one() {
         if [[ $(wc -l <"$work/err") -ne 1 || $(cat "$work/err") != "$arg" ]]; then
             fail "stderr is not exactly the line: $arg"
         fi ;;
+    --stderr-grep)
+        grep -Eq -- "$arg" "$work/err" || fail "no stderr line matches: $arg" ;;
     --stderr-empty) [[ -s $work/err ]] && fail "stderr is not empty" ;;
     --stdout-empty) [[ -s $work/out ]] && fail "stdout is not empty" ;;
     --check)

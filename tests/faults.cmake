@@ -1,0 +1,44 @@
+# Faults (label "faults"): what a stopped, killed or silent producer, a
+# hang-up or a memory limit does to a run.  Every case asserts the report
+# (records kept, each producer's status) and the exit status; none may
+# hang (each has a timeout well below ctest's).
+set(A $<TARGET_FILE:alog-async>)
+
+# A producer stopped with SIGSTOP: silent past --stall-timeout (default
+# 2 s here), it is reported stalled with every record it sent, the others
+# go on to their end, exit 3.  Both by count and by duration.
+foreach(readers epoll threads)
+  alog_add_case(faults_stall_count_${readers} LABELS faults async PROCESSORS 3
+    TIMEOUT 40
+    CHECK --exit 3 --fault "0.5 STOP args:alog-producer --id 1 "
+    --check "--producers 2 --count 500 --short 1:*:stalled"
+    --lines-re "^producer,0,ok,0,500,500,:1" --lines-re "^producer,1,stalled,0,:1" --
+    ${A} -n 2 --interval 0.01 --count 500 --readers ${readers} --format csv
+    --timeline)
+  alog_add_case(faults_stall_duration_${readers} LABELS faults async
+    PROCESSORS 4 TIMEOUT 40
+    CHECK --exit 3 --fault "0.5 STOP args:alog-producer --id 1 "
+    --check "--producers 3 --short 1:*:stalled"
+    --lines-re "^producer,[02],ok,0,3000,:2" --lines-re "^producer,1,stalled,0,:1" --
+    ${A} -n 3 --rate 1000 --duration 3 --readers ${readers} --format csv
+    --timeline)
+endforeach()
+# With --stall-timeout 0 the collector still ends a run by --duration:
+# one second after it, a producer that has not ended is cut off.
+alog_add_case(faults_duration_enforced LABELS faults async PROCESSORS 3
+  TIMEOUT 40
+  CHECK --exit 3 --fault "0.5 STOP args:alog-producer --id 1 "
+  --check "--producers 2 --short 1:*:stalled"
+  --lines-re "^producer,0,ok,0,2000,:1" --lines-re "^producer,1,stalled,0,:1"
+  --grep "^total," --
+  ${A} -n 2 --rate 1000 --duration 2 --stall-timeout 0 --format csv --timeline)
+# A command's silence is its own business unless --stall-timeout says so.
+alog_add_case(faults_exec_silent_ok LABELS faults async PROCESSORS 2 TIMEOUT 30
+  CHECK --check "--producers 1 --foreign --count 1" --stderr-empty --
+  ${A} --format csv --timeline --exec "sleep 3 && echo 1 2")
+alog_add_case(faults_exec_stall_timeout LABELS faults async PROCESSORS 3
+  TIMEOUT 30
+  CHECK --exit 3 --check "--producers 2 --foreign --short 0:1:stalled --short 1:3:ok"
+  --stderr-grep "^alog-async: producer 0 \\(pid [0-9]+\\) silent for 0\\.[5-9] s \\(--stall-timeout\\): cut off as stalled, 1 records kept$" --
+  ${A} --format csv --timeline --stall-timeout 0.5
+  --exec "echo 1 2 && sleep 20" --exec "seq 3")
