@@ -17,6 +17,7 @@ typedef struct world {
     MPI_Comm comm;
     int rank, size;
     alog_mpi_opts opts; /* the model's own options, filled by the parse */
+    int lost;           /* rank 0: producer ranks cut off as stalled */
 } world;
 
 static int is_root(void *ctx)
@@ -27,6 +28,8 @@ static int is_root(void *ctx)
 static int agree(void *ctx, int code)
 {
     const world *w = ctx;
+    if (w->lost)
+        return code; /* the others are past agreeing: see main */
     MPI_Bcast(&code, 1, MPI_INT, 0, w->comm);
     return code;
 }
@@ -52,11 +55,11 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
 static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
                    void *ctx)
 {
-    const world *w = ctx;
+    world *w = ctx;
     /* Rank 0 says what failed (run.c); the others stay quiet. */
     alog_diag quiet = {.prog = d->prog, .f = NULL};
     return alog_run_mpi(cfg, &w->opts, w->comm, out,
-                        w->rank == 0 ? d : &quiet);
+                        w->rank == 0 ? d : &quiet, &w->lost);
 }
 
 static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
@@ -98,6 +101,15 @@ int main(int argc, char **argv)
         .ctx = &w,
     };
     int status = alog_program_main(&prog, argc, argv);
+    if (w.lost) {
+        /* The report is written and closed; ranks that stalled or died
+         * would hold MPI_Finalize forever: end the job from here. */
+        fprintf(stderr, "alog-mpi: %d producer rank(s) cut off as stalled: "
+                        "ending the job with MPI_Abort (the report is "
+                        "complete)\n", w.lost);
+        fflush(stderr);
+        MPI_Abort(MPI_COMM_WORLD, status);
+    }
     MPI_Finalize();
     return status;
 }

@@ -32,9 +32,14 @@
  * (ALOG_EINVAL otherwise).  Returns the run's outcome code, the same on
  * every rank (ALOG_OK, ALOG_ESHORT, ALOG_EINTR, ALOG_EIO, ALOG_ENOMEM...).
  * Messages go to diag (rank 0).  An MPI error prints file:line and the MPI
- * error string, then aborts the job (mpi_check.h). */
+ * error string, then aborts the job (mpi_check.h).
+ *
+ * When producers were cut off as stalled (silent, stopped or dead), rank 0
+ * returns at once with *lost set to their number (else 0): the others
+ * cannot take part in anything collective, so the caller writes the
+ * report and ends the job with MPI_Abort instead of MPI_Finalize. */
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
-                 MPI_Comm comm, FILE *out, const alog_diag *diag);
+                 MPI_Comm comm, FILE *out, const alog_diag *diag, int *lost);
 
 /** Largest message a producer may send (--batch x record bytes). */
 #define ALOG_MPI_MSG_MAX (16u << 20)
@@ -61,6 +66,7 @@ typedef struct alog_mpi_setup {
     const alog_mpi_rankinfo *info; ///< rank 0: every rank's, else NULL
     const alog_mpi_clock *clk;     ///< rank 0: every rank's, else NULL
     int opened;                    ///< rank 0: a transport took over
+    int lost;                      ///< rank 0: producers cut off (stalled)
 } alog_mpi_setup;
 
 /** Rank 0's transports (collect_mpi.c), for alog_run_transport with a

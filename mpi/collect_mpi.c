@@ -19,6 +19,8 @@
 #define SPIN_LATE_NS 2000000LL /* ...and polls this long past the forecast */
 #define LATE_NAP_NS 50000LL    /* then naps this long between polls */
 #define NAP_MAX_NS 50000000LL  /* longest sleep before looking again */
+#define ALOG_MPI_LATE_NS 2000000000LL /* finals due this long after --duration */
+#define ALOG_MPI_STOP_GRACE_NS 300000000LL /* ...and this long after a stop */
 
 static int64_t cpu_now_ns(void)
 {
@@ -30,9 +32,45 @@ static int64_t cpu_now_ns(void)
 
 /* ---- what a message does ---------------------------------------------- */
 
+static void cut_off(alog_mpi_collector *c, int p, const char *why)
+{
+    alog_mpi_source *s = &c->src[p];
+    s->stalled = 1;
+    c->stalled++;
+    c->active--;
+    alog_say(c->diag, "rank %d %s: cut off as stalled, %llu records kept",
+             p + 1, why, (unsigned long long)s->received);
+}
+
+void alog_mpi_watch(alog_mpi_collector *c, int64_t now)
+{
+    for (int p = 0; p < c->nprod; p++) {
+        alog_mpi_source *s = &c->src[p];
+        if (s->finished || s->stalled)
+            continue;
+        char why[96];
+        if (s->stall_ns > 0 && now - s->heard_ns > s->stall_ns)
+            snprintf(why, sizeof why, "silent for %.1f s (--stall-timeout)",
+                     (double)(now - s->heard_ns) / 1e9);
+        else if (c->deadline_ns > 0 && now >= c->deadline_ns)
+            snprintf(why, sizeof why, "not finished %.1f s after --duration",
+                     (double)ALOG_MPI_LATE_NS / 1e9);
+        else if (c->stop_sent && now - c->stop_ns > ALOG_MPI_STOP_GRACE_NS)
+            /* Interrupted: report soon (mpirun kills 1 s after SIGTERM). */
+            snprintf(why, sizeof why, "silent %.1f s after the stop",
+                     (double)ALOG_MPI_STOP_GRACE_NS / 1e9);
+        else
+            continue;
+        cut_off(c, p, why);
+    }
+}
+
 static int on_data(alog_mpi_collector *c, int p, const unsigned char *buf,
                    int bytes, int64_t now)
 {
+    if (c->src[p].stalled)
+        return ALOG_OK; /* cut off already: the report is final */
+    c->src[p].heard_ns = now;
     long n = alog_mpi_source_data(&c->src[p], &c->store[p], (uint32_t)p, buf,
                                   (size_t)bytes, c->rb, now);
     if (n < 0)
@@ -49,6 +87,8 @@ static void on_final(alog_mpi_collector *c, int p, const unsigned char *buf,
                      int bytes, int64_t now)
 {
     int done = ALOG_MPI_CTRL_DONE;
+    if (c->src[p].stalled)
+        return; /* counted out already */
     alog_mpi_source_final(&c->src[p], buf, (size_t)bytes);
     c->active--;
     c->last_ns = now;
@@ -80,11 +120,18 @@ int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
 void alog_mpi_send_stop(alog_mpi_collector *c)
 {
     int msg = ALOG_MPI_CTRL_STOP;
-    for (int p = 0; p < c->nprod; p++)
-        if (!c->src[p].finished)
-            ALOG_MPI_CHECK(c->comm, MPI_Send(&msg, 1, MPI_INT, p + 1,
-                                             ALOG_MPI_TAG_CTRL, c->comm));
+    c->stop_ns = alog_now_ns();
     c->stop_sent = 1;
+    for (int p = 0; p < c->nprod; p++) {
+        alog_mpi_source *s = &c->src[p];
+        if (s->finished || s->stalled)
+            continue;
+        /* A rank that is gone may fail the send (TCP): that rank is cut
+         * off, the report of the others is not lost to an abort. */
+        if (MPI_Send(&msg, 1, MPI_INT, p + 1, ALOG_MPI_TAG_CTRL, c->comm) !=
+            MPI_SUCCESS)
+            cut_off(c, p, "cannot be told to stop (gone?)");
+    }
 }
 
 void alog_mpi_idle(const alog_mpi_collector *c)
@@ -121,19 +168,36 @@ int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop)
 
     if (buf == NULL)
         return ALOG_ENOMEM;
-    /* The naive way: take whatever comes next from anyone. */
+    /* The naive way: take whatever comes next from anyone, one message
+     * at a time.  Tested rather than waited on, so that a silent
+     * producer cannot hold rank 0 (MPI_Recv spins the same way). */
+    MPI_Request req = MPI_REQUEST_NULL;
+    unsigned empty = 0;
     while (c->active > 0 && rc == ALOG_OK) {
         MPI_Status st;
-        int bytes = 0;
+        int bytes = 0, done = 0;
         if (atomic_load(stop) != 0 && !c->stop_sent)
             alog_mpi_send_stop(c);
-        ALOG_MPI_CHECK(c->comm, MPI_Recv(buf, (int)c->cap, MPI_BYTE,
-                                         MPI_ANY_SOURCE, MPI_ANY_TAG, c->comm,
-                                         &st));
+        if (req == MPI_REQUEST_NULL)
+            ALOG_MPI_CHECK(c->comm, MPI_Irecv(buf, (int)c->cap, MPI_BYTE,
+                                              MPI_ANY_SOURCE, MPI_ANY_TAG,
+                                              c->comm, &req));
+        ALOG_MPI_CHECK(c->comm, MPI_Test(&req, &done, &st));
+        if (!done) {
+            if (c->oversubscribed)
+                sched_yield();
+            if ((++empty & 1023) == 0)
+                alog_mpi_watch(c, alog_now_ns());
+            continue;
+        }
         int64_t now = alog_now_ns();
         ALOG_MPI_CHECK(c->comm, MPI_Get_count(&st, MPI_BYTE, &bytes));
         rc = alog_mpi_dispatch(c, st.MPI_SOURCE - 1, st.MPI_TAG, buf, bytes,
                                now);
+    }
+    if (req != MPI_REQUEST_NULL) { /* cut-off producers left it posted */
+        ALOG_MPI_CHECK(c->comm, MPI_Cancel(&req));
+        ALOG_MPI_CHECK(c->comm, MPI_Wait(&req, MPI_STATUS_IGNORE));
     }
     free(buf);
     return rc;
@@ -191,6 +255,8 @@ static void sources_init(alog_mpi_collector *c, const alog_config *cfg,
         s->offset_ns = alog_mpi_clock_applied(&su->clk[p + 1]);
         s->interval_ns = alog_config_interval_ns(cfg, (unsigned)p);
         s->fail_after = p == c->nprod - 1 ? cfg->fail_after : -1;
+        s->stall_ns = alog_config_stall_ns(cfg, (unsigned)p);
+        s->heard_ns = su->start_ns;
         c->paced &= s->interval_ns > 0;
     }
     for (int r = 0; r < su->size; r++)
@@ -215,6 +281,7 @@ typedef int (*collect_fn)(alog_mpi_collector *, const atomic_int *);
 
 typedef struct mpi_ctx {
     alog_mpi_collector c;
+    alog_mpi_setup *su;
     collect_fn run;
     int hdr_rc; /* a header that could not be added: reported at close */
 } mpi_ctx;
@@ -246,8 +313,11 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     c->plan = (alog_mpi_plan){.start_ns = su->start_ns, .end_ns = INT64_MAX,
                               .flush_ns = (int64_t)(su->opts->flush_ms * 1e6),
                               .count = cfg->count, .batch = batch};
-    if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
+    if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0) {
         c->plan.end_ns = su->start_ns + dur_ns;
+        c->deadline_ns = c->plan.end_ns + ALOG_MPI_LATE_NS;
+    }
+    c->diag = env->diag;
     c->src = src;
     c->store = store;
     for (int p = 0; p < su->size - 1; p++)
@@ -257,6 +327,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     c->last_ns = su->start_ns;
     c->target = cfg->count * (uint64_t)c->nprod;
     x->run = run;
+    x->su = su;
     sources_init(c, cfg, su);
     /* A header that fails (ENOMEM) must not stop us collecting: the
      * producers are already sending. */
@@ -320,6 +391,7 @@ static int mpi_close(void *ctx, alog_result *res)
     if (c->stray > 0)
         rc = rc ? rc : alog_result_counter(res, "stray_messages",
                                            (double)c->stray);
+    x->su->lost = c->stalled;
     free(c->src);
     free(c->store);
     free(x);

@@ -20,17 +20,25 @@ typedef struct alog_mpi_collector {
     alog_store *store;     /* one per producer: list and --collect-work */
     int active;            /* producers whose final has not come */
     int stop_sent;
+    int64_t stop_ns;       /* when the stop went out */
     uint64_t messages, records;
     uint64_t stray;        /* messages from no producer of ours */
     int64_t last_ns;       /* our clock at the last message */
     int64_t cpu0_ns;       /* our CPU time when collecting began */
     alog_progress progress;
     uint64_t target;       /* records asked for in total (0: by time) */
+    int64_t deadline_ns;   /* by time: every final is here by now (0: none) */
+    int stalled;           /* producers cut off (alog_mpi_watch) */
+    const alog_diag *diag;
 } alog_mpi_collector;
 
 /* Take one message of producer p (rank p + 1) that arrived at now. */
 int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
                       const unsigned char *buf, int bytes, int64_t now);
+/* Cut off producers silent past their stall time, or whose final has not
+ * come a grace period after the duration: they are reported stalled and
+ * no longer waited for.  Call while waiting, at least every 100 ms. */
+void alog_mpi_watch(alog_mpi_collector *c, int64_t now);
 /* Tell every producer still running to stop (once). */
 void alog_mpi_send_stop(alog_mpi_collector *c);
 /* Nothing arrived: sleep until shortly before the next forecast arrival,

@@ -8,6 +8,7 @@
  * consumed strictly in posting order (head first), whatever order
  * Waitsome lists them in.
  */
+#include <sched.h>
 #include <stdlib.h>
 
 #include "collect_mpi.h"
@@ -130,19 +131,22 @@ int alog_mpi_collect_async(alog_mpi_collector *c, const atomic_int *stop)
     int n = RECV_DEPTH * c->nprod;
     int rc = state_new(&a, c);
 
+    unsigned empty = 0;
     while (c->active > 0 && rc == ALOG_OK) {
         int got = 0;
         if (atomic_load(stop) != 0 && !c->stop_sent)
             alog_mpi_send_stop(c);
-        if (!c->paced || c->stop_sent) {
-            /* Messages come all the time: let MPI wait for them. */
-            ALOG_MPI_CHECK(c->comm, MPI_Waitsome(n, a.req, &got, a.idx, a.st));
-        } else {
-            ALOG_MPI_CHECK(c->comm, MPI_Testsome(n, a.req, &got, a.idx, a.st));
-            if (got == 0) {
+        /* Polled, never waited on in MPI: a producer that falls silent
+         * must not hold rank 0 (MPI_Waitsome spins the same way). */
+        ALOG_MPI_CHECK(c->comm, MPI_Testsome(n, a.req, &got, a.idx, a.st));
+        if (got == 0) {
+            if (c->paced && !c->stop_sent)
                 alog_mpi_idle(c);
-                continue;
-            }
+            else if (c->oversubscribed)
+                sched_yield();
+            if (c->paced || (++empty & 1023) == 0)
+                alog_mpi_watch(c, alog_now_ns());
+            continue;
         }
         if (got == MPI_UNDEFINED) { /* no receive left, yet finals missing */
             rc = ALOG_EPROTO;

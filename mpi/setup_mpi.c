@@ -126,11 +126,13 @@ static int agree(const alog_mpi_setup *su, int rc)
 }
 
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
-                 MPI_Comm world, FILE *out, const alog_diag *diag)
+                 MPI_Comm world, FILE *out, const alog_diag *diag, int *lost)
 {
     alog_mpi_setup su = {.opts = opts};
     int rc = ALOG_OK;
 
+    if (lost)
+        *lost = 0;
     ALOG_MPI_CHECK(world, MPI_Comm_size(world, &su.size));
     const alog_transport *t = alog_mpi_transport_for(opts->collect);
     if (su.size < 2 || t == NULL ||
@@ -155,6 +157,14 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
             snprintf(why, sizeof why, "the collector could not start: %s",
                      alog_strerror(rc));
             alog_mpi_abort(su.comm, why);
+        }
+        if (su.lost > 0) {
+            /* Nothing collective can end: the caller aborts the job. */
+            if (lost)
+                *lost = su.lost;
+            free((void *)su.info);
+            free((void *)su.clk);
+            return rc;
         }
     } else {
         rc = alog_mpi_produce(&run, &su);

@@ -58,6 +58,9 @@ typedef struct alog_mpi_source {
     uint64_t malformed;  ///< messages that made no sense
     int end;             ///< ALOG_MPI_END_*, once finished
     int finished;        ///< its final message arrived
+    int64_t stall_ns;    ///< silence that cuts it off; 0 never
+    int64_t heard_ns;    ///< our clock at its last message (or the start)
+    int stalled;         ///< cut off: silent too long, or past the end
 } alog_mpi_source;
 
 /** Store the records of one TAG_DATA message of producer p into st's list

@@ -42,3 +42,29 @@ alog_add_case(faults_exec_stall_timeout LABELS faults async PROCESSORS 3
   --stderr-grep "^alog-async: producer 0 \\(pid [0-9]+\\) silent for 0\\.[5-9] s \\(--stall-timeout\\): cut off as stalled, 1 records kept$" --
   ${A} --format csv --timeline --stall-timeout 0.5
   --exec "echo 1 2 && sleep 20" --exec "seq 3")
+
+# MPI: a producer rank stopped with SIGSTOP is cut off by rank 0 after
+# --stall-timeout; rank 0 reports every record that came and ends the job
+# with MPI_Abort (exit 3), as nothing collective can end with it.  The
+# report goes to a file (-o): mpirun stops forwarding stdout once a job
+# is being ended.
+if(ALOG_HAVE_MPI)
+  set(M $<TARGET_FILE:alog-mpi>)
+  foreach(collect async blocking)
+    alog_add_case(faults_mpi_stall_${collect} LABELS faults mpi MPI 3 TIMEOUT 60
+      CHECK --exit 3 --fault "1 STOP rank:2"
+      --file run.csv --check "--producers 2 --short 1:*:stalled"
+      --lines-re "^producer,0,ok,0,3000,:1" --lines-re "^producer,1,stalled,0,:1"
+      --stderr-grep "^alog-mpi: rank 2 silent for [0-9.]+ s \\(--stall-timeout\\): cut off as stalled, [0-9]+ records kept$"
+      -- ${M} --rate 1000 --duration 3 --collect ${collect} --format csv
+      --timeline -o @TMP@/run.csv)
+  endforeach()
+  # A producer rank killed (SIGKILL): mpirun ends the job (SIGTERM to the
+  # others, SIGKILL 1 s later; its own exit status 137); rank 0 cuts the
+  # dead rank off 0.3 s after its stop and reports in time: what came, the
+  # dead rank stalled, the other stopped, interrupted.
+  alog_add_case(faults_mpi_rank_killed LABELS faults mpi MPI 3 TIMEOUT 60
+    CHECK --exit 137 --fault "1 KILL rank:2" --file run.csv
+    --check "--producers 2 --short 0:*:stopped --short 1:*:stalled --interrupted"
+    -- ${M} --rate 1000 --duration 30 --format csv --timeline -o @TMP@/run.csv)
+endif()
