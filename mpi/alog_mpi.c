@@ -104,7 +104,7 @@ int main(int argc, char **argv)
     if (w.lost) {
         /* The report is written and closed; ranks that stalled or died
          * would hold MPI_Finalize forever: end the job from here. */
-        fprintf(stderr, "alog-mpi: %d producer rank(s) cut off as stalled: "
+        fprintf(stderr, "alog-mpi: %d producer rank(s) cut off: "
                         "ending the job with MPI_Abort (the report is "
                         "complete)\n", w.lost);
         fflush(stderr);

@@ -351,6 +351,17 @@ static int mpi_collect(void *ctx, alog_result *res, const atomic_int *stop)
     alog_progress_init(&c->progress);
     int rc = x->run(c, stop);
     alog_progress_done(&c->progress);
+    if ((rc == ALOG_ENOMEM || rc == ALOG_EFULL) && c->active > 0) {
+        /* No room for more: the others are cut off (stopped), the report
+         * of what came is written, then the job ends (alog_run_mpi). */
+        for (int p = 0; p < c->nprod; p++) {
+            if (!c->src[p].finished && !c->src[p].stalled) {
+                c->src[p].stalled = 2;
+                c->stalled++;
+                c->active--;
+            }
+        }
+    }
     if (rc != ALOG_OK && c->active > 0) {
         /* Producers are still sending and we cannot take it: abort. */
         fprintf(stderr, "%s: collecting failed: %s\n",

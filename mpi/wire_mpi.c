@@ -75,8 +75,8 @@ void alog_mpi_source_final(alog_mpi_source *s, const unsigned char *buf,
 int alog_mpi_source_status(const alog_mpi_source *s, uint64_t *lost)
 {
     int status = ALOG_PS_OK;
-    if (s->stalled)
-        return ALOG_PS_STALLED; /* its final never came: nothing to count */
+    if (s->stalled) /* its final never came: nothing to count */
+        return s->stalled == 2 ? ALOG_PS_STOPPED : ALOG_PS_STALLED;
     if (s->end == ALOG_MPI_END_FAILED)
         status = ALOG_PS_SHORT;
     else if (s->end == ALOG_MPI_END_STOPPED)

@@ -60,7 +60,8 @@ typedef struct alog_mpi_source {
     int finished;        ///< its final message arrived
     int64_t stall_ns;    ///< silence that cuts it off; 0 never
     int64_t heard_ns;    ///< our clock at its last message (or the start)
-    int stalled;         ///< cut off: silent too long, or past the end
+    int stalled;         ///< cut off: 1 silent too long, or past the end;
+                         ///< 2 the collector had no room left
 } alog_mpi_source;
 
 /** Store the records of one TAG_DATA message of producer p into st's list

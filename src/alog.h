@@ -31,6 +31,8 @@ enum alog_err {
     ALOG_EINTR = -7,   ///< the run was interrupted by SIGINT/SIGTERM
     ALOG_ERANGE = -8,  ///< a value out of its allowed range
     ALOG_EMPI = -9,    ///< an MPI call failed
+    ALOG_EFULL = -10,  ///< collecting stopped for memory (out of it, or
+                       ///< --max-memory reached); the report was written
 };
 
 /** Static message for an ALOG_E* code; never NULL. */
@@ -209,8 +211,23 @@ const alog_record *alog_reclist_at(const alog_reclist *l, size_t i);
 /** Text of a record with ALOG_REC_TEXT; *len set; NULL if none. */
 const char *alog_reclist_text(const alog_reclist *l, const alog_record *r,
                               size_t *len);
-/** Bytes of memory the list holds (records, chunks, texts). */
+/** Bytes of memory the list holds (records, chunks, texts, and the
+ * report's scratch). */
 size_t alog_reclist_memory(const alog_reclist *l);
+/** A bound on the memory of several lists (shared; lists of different
+ * threads may charge it at once).  Charged when a list grows a chunk. */
+typedef struct alog_membudget {
+    _Atomic uint64_t used; ///< bytes charged so far
+    uint64_t limit;        ///< bytes; 0: no bound
+    atomic_int hit;        ///< a growth was refused for the bound
+} alog_membudget;
+/** Charge l's growth to b from now on (NULL: none).  A growth past the
+ * bound fails with ALOG_EFULL and leaves the list as it was. */
+void alog_reclist_set_budget(alog_reclist *l, alog_membudget *b);
+/** Scratch of one int64_t per record the list holds, for the report's
+ * statistics: reserved as the list grows, so that a report can be
+ * computed after memory ran out. */
+int64_t *alog_reclist_scratch(const alog_reclist *l);
 
 /** Sequential walk without the at() lookup; caller-allocated. */
 typedef struct alog_reclist_iter {

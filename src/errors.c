@@ -14,6 +14,7 @@ const char *alog_strerror(int err)
     case ALOG_EINTR: return "interrupted";
     case ALOG_ERANGE: return "value out of range";
     case ALOG_EMPI: return "MPI call failed";
+    case ALOG_EFULL: return "collecting stopped for memory";
     default: return "unknown error";
     }
 }

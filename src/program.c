@@ -36,7 +36,8 @@ static const alog_program_job *find_job(const alog_program *p, int job)
  * still says what it collected, and why it fell short. */
 static int keeps_report(int rc)
 {
-    return rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR;
+    return rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR ||
+           rc == ALOG_EFULL;
 }
 
 static int open_output(alog_output *out, const alog_config *cfg,

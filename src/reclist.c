@@ -3,6 +3,7 @@
  * fill two huge pages exactly, so a push never moves a record and the chunk
  * of an index is plain arithmetic.  Text lines live in a chunked char arena
  * indexed by a table of (pointer, length). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -44,7 +45,45 @@ struct alog_reclist {
     size_t ntexts, texts_cap;
     arena_chunk *arena; /* newest first */
     size_t arena_bytes;
+    int err;            /* why the last push failed: ENOMEM or EFULL */
+    int64_t *scratch;   /* one per record slot: the report's statistics */
+    size_t scratch_cap;
+    alog_membudget *budget; /* NULL: unbounded */
 };
+
+/* Charge bytes to l's budget; 0, or ALOG_EFULL past the bound. */
+static int charge(alog_reclist *l, size_t bytes)
+{
+    alog_membudget *b = l->budget;
+    if (!b)
+        return 0;
+    uint64_t was = atomic_fetch_add_explicit(&b->used, bytes,
+                                             memory_order_relaxed);
+    if (b->limit > 0 && was + bytes > b->limit) {
+        atomic_fetch_sub_explicit(&b->used, bytes, memory_order_relaxed);
+        atomic_store_explicit(&b->hit, 1, memory_order_relaxed);
+        return ALOG_EFULL;
+    }
+    return 0;
+}
+
+static void uncharge(alog_reclist *l, size_t bytes)
+{
+    if (l->budget)
+        atomic_fetch_sub_explicit(&l->budget->used, bytes,
+                                  memory_order_relaxed);
+}
+
+void alog_reclist_set_budget(alog_reclist *l, alog_membudget *b)
+{
+    if (l)
+        l->budget = b;
+}
+
+int64_t *alog_reclist_scratch(const alog_reclist *l)
+{
+    return l ? l->scratch : NULL;
+}
 
 static size_t chunk_cap(size_t c)
 {
@@ -106,6 +145,7 @@ void alog_reclist_free(alog_reclist *l)
         free(l->chunks[c]);
     free(l->chunks);
     free(l->texts);
+    free(l->scratch);
     for (arena_chunk *a = l->arena, *n; a; a = n) {
         n = a->next;
         free(a);
@@ -113,7 +153,30 @@ void alog_reclist_free(alog_reclist *l)
     free(l);
 }
 
-/* Adds chunk number l->nchunks; 0 or ALOG_ENOMEM. */
+/* Grows the report's scratch to cap records first: a list never holds
+ * records whose statistics could not be computed.  Not copied: it holds
+ * nothing between reports. */
+static int grow_scratch(alog_reclist *l, size_t cap)
+{
+    if (cap <= l->scratch_cap)
+        return 0;
+    size_t add = (cap - l->scratch_cap) * sizeof *l->scratch;
+    int rc = charge(l, add);
+    if (rc != 0)
+        return rc;
+    int64_t *s = malloc(cap * sizeof *s);
+    if (!s) {
+        uncharge(l, add);
+        return ALOG_ENOMEM;
+    }
+    free(l->scratch);
+    l->scratch = s;
+    l->scratch_cap = cap;
+    return 0;
+}
+
+/* Adds chunk number l->nchunks; 0, ALOG_ENOMEM or ALOG_EFULL (the list is
+ * unchanged then). */
 static int add_chunk(alog_reclist *l)
 {
     if (l->nchunks == l->chunks_cap) {
@@ -124,9 +187,18 @@ static int add_chunk(alog_reclist *l)
         l->chunks = nc;
         l->chunks_cap = ncap;
     }
+    int rc = grow_scratch(l, chunk_start(l->nchunks + 1));
+    if (rc != 0)
+        return rc;
+    size_t bytes = chunk_bytes(l->nchunks);
+    rc = charge(l, bytes);
+    if (rc != 0)
+        return rc;
     alog_record *chunk = chunk_alloc(l->nchunks);
-    if (!chunk)
+    if (!chunk) {
+        uncharge(l, bytes);
         return ALOG_ENOMEM;
+    }
     l->chunks[l->nchunks++] = chunk;
     return 0;
 }
@@ -149,7 +221,7 @@ static alog_record *slot_slow(alog_reclist *l)
 {
     size_t c, pos;
     locate(l->len, &c, &pos);
-    if (c == l->nchunks && add_chunk(l) != 0)
+    if (c == l->nchunks && (l->err = add_chunk(l)) != 0)
         return NULL;
     l->next = &l->chunks[c][pos];
     l->room = chunk_cap(c) - pos;
@@ -181,7 +253,7 @@ int alog_reclist_append(alog_reclist *l, const alog_record *r)
 {
     alog_record *s = slot(l);
     if (!s)
-        return ALOG_ENOMEM;
+        return l->err ? l->err : ALOG_ENOMEM;
     *s = *r;
     return 0;
 }
@@ -196,9 +268,16 @@ static const char *arena_copy(alog_reclist *l, const char *text, size_t len)
             cap = ARENA_MAX;
         if (cap < len + 1)
             cap = len + 1;
-        arena_chunk *n = malloc(sizeof *n + cap);
-        if (!n)
+        if (charge(l, sizeof(arena_chunk) + cap) != 0) {
+            l->err = ALOG_EFULL;
             return NULL;
+        }
+        arena_chunk *n = malloc(sizeof *n + cap);
+        if (!n) {
+            uncharge(l, sizeof *n + cap);
+            l->err = ALOG_ENOMEM;
+            return NULL;
+        }
         n->cap = cap;
         n->used = 0;
         n->next = a;
@@ -227,12 +306,13 @@ int alog_reclist_append_text(alog_reclist *l, const alog_record *r,
         l->texts = nt;
         l->texts_cap = ncap;
     }
+    l->err = 0;
     const char *p = arena_copy(l, text ? text : "", text ? len : 0);
     if (!p)
-        return ALOG_ENOMEM;
+        return l->err ? l->err : ALOG_ENOMEM;
     alog_record *s = alog_reclist_push(l);
     if (!s)
-        return ALOG_ENOMEM; /* the arena bytes stay, counted, unused */
+        return l->err ? l->err : ALOG_ENOMEM; /* arena bytes stay, unused */
     *s = *r;
     s->flags |= ALOG_REC_TEXT;
     s->text = (uint32_t)l->ntexts;
@@ -274,7 +354,8 @@ size_t alog_reclist_memory(const alog_reclist *l)
     if (!l)
         return 0;
     size_t m = sizeof *l + l->chunks_cap * sizeof *l->chunks +
-               l->texts_cap * sizeof *l->texts + l->arena_bytes;
+               l->texts_cap * sizeof *l->texts + l->arena_bytes +
+               l->scratch_cap * sizeof *l->scratch;
     for (size_t c = 0; c < l->nchunks; c++)
         m += chunk_bytes(c);
     return m;

@@ -59,6 +59,11 @@ int alog_result_header(alog_result *res, const char *key, const char *fmt,
 size_t alog_result_header_count(const alog_result *res); ///< Header lines.
 void alog_result_header_at(const alog_result *res, size_t i, const char **key,
                            const char **value); ///< Line i's key, value.
+/** Bound the memory of all of res's lists together (bytes; 0: none):
+ * past it, appends fail with ALOG_EFULL. */
+void alog_result_set_memory_limit(alog_result *res, uint64_t bytes);
+/** Non-zero once a list's growth was refused for the memory limit. */
+int alog_result_memory_hit(const alog_result *res);
 /** Cores this process may run on (its affinity mask; 0 if unknown). */
 int alog_cores_usable(void);
 /** The oversubscription lines every model writes alike: header

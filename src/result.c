@@ -36,6 +36,7 @@ struct alog_result {
     size_t nctr, ctr_cap;
     int64_t wall_ns, cpu_ns;
     int interrupted;
+    alog_membudget budget; /* every list's growth, against --max-memory */
 };
 
 static char *dup_str(const char *s)
@@ -66,6 +67,18 @@ alog_result *alog_result_new(unsigned n)
         }
     }
     return res;
+}
+
+int alog_result_memory_hit(const alog_result *res)
+{
+    return atomic_load_explicit(&res->budget.hit, memory_order_relaxed);
+}
+
+void alog_result_set_memory_limit(alog_result *res, uint64_t bytes)
+{
+    res->budget.limit = bytes;
+    for (unsigned i = 0; i < res->n; i++)
+        alog_reclist_set_budget(res->p[i].list, &res->budget);
 }
 
 void alog_result_free(alog_result *res)

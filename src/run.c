@@ -210,6 +210,31 @@ static int run_collect(const alog_transport *t, const alog_config *cfg,
     return crc != 0 ? crc : xrc != 0 ? xrc : src;
 }
 
+/* Collecting stopped for memory: say so where the report is read too.
+ * The report itself needs no more memory (each list reserved its
+ * statistics' scratch as it grew). */
+static void memory_stop(alog_result *res, const alog_config *cfg,
+                        const alog_diag *d)
+{
+    uint64_t kept = 0;
+    for (unsigned i = 0; i < alog_result_producers(res); i++)
+        kept += alog_reclist_len(alog_result_list(res, i));
+    char msg[160];
+    if (alog_result_memory_hit(res))
+        snprintf(msg, sizeof msg,
+                 "--max-memory %llu MiB reached after %llu records: "
+                 "collecting stopped, the report shows them",
+                 (unsigned long long)cfg->max_memory_mib,
+                 (unsigned long long)kept);
+    else
+        snprintf(msg, sizeof msg,
+                 "out of memory after %llu records: collecting stopped, "
+                 "the report shows them",
+                 (unsigned long long)kept);
+    alog_say(d, "%s", msg);
+    (void)alog_result_header(res, "collect_stopped", "%s", msg);
+}
+
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, FILE *out)
 {
@@ -223,6 +248,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         alog_say(env->diag, "%s", alog_strerror(ALOG_ENOMEM));
         return ALOG_ENOMEM;
     }
+    alog_result_set_memory_limit(res, cfg->max_memory_mib << 20);
     int rc = run_describe(res, t, cfg, env->model);
     if (rc == 0 && alog_signals_install() != 0)
         rc = ALOG_ESYS;
@@ -245,7 +271,10 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         alog_result_free(res);
         return crc;
     }
-    if (crc != 0)
+    if (crc == ALOG_ENOMEM || crc == ALOG_EFULL) {
+        memory_stop(res, cfg, env->diag);
+        crc = ALOG_EFULL; /* stopped for memory, and the report is whole */
+    } else if (crc != 0)
         alog_say(env->diag, "%s transport: %s (the report shows what was "
                             "collected)",
                  t->name, alog_strerror(crc));

@@ -1,4 +1,4 @@
-/* signals.c - SIGINT/SIGTERM set one atomic stop flag that producers,
+/* signals.c - SIGINT/SIGTERM/SIGHUP set one atomic stop flag that producers,
  * pacing and collectors poll; SIGPIPE is ignored so a closed pipe shows up
  * as EPIPE from write instead of killing the collector. */
 #include <signal.h>
@@ -21,7 +21,10 @@ int alog_signals_install(void)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; /* no SA_RESTART: blocking calls return EINTR */
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+    /* A hang-up (terminal closed, ssh dropped) ends a run like SIGTERM:
+     * with its report, never a lost run and a temporary file left. */
+    if (sigaction(SIGINT, &sa, NULL) != 0 ||
+        sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0)
         return ALOG_ESYS;
     struct sigaction ign;
     memset(&ign, 0, sizeof ign);

@@ -75,6 +75,7 @@ static int spawn_on(pid_t *pid, char *const argv[], int out, int group)
     sigaddset(&def, SIGPIPE);
     sigaddset(&def, SIGINT);
     sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGHUP);
     sigaddset(&def, SIGCHLD);
     sigemptyset(&none);
     rc = posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
@@ -283,7 +284,8 @@ void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
         if (code != 0) {
             /* A shell reports a SIGTERM/SIGINT we sent as 128+signal. */
             if (c->signalled &&
-                (code == 128 + SIGTERM || code == 128 + SIGINT))
+                (code == 128 + SIGTERM || code == 128 + SIGINT ||
+                 code == 128 + SIGHUP))
                 alog_result_set_status(res, i,
                                        cut ? ALOG_PS_STOPPED : ALOG_PS_OK, 0);
             else
@@ -305,7 +307,8 @@ void alog_child_status(const alog_child *c, alog_result *res, unsigned i,
     if (WIFSIGNALED(c->wstatus)) {
         int sig = WTERMSIG(c->wstatus);
         int ours = c->signalled ||
-                   (interrupted && (sig == SIGINT || sig == SIGTERM));
+                   (interrupted &&
+                    (sig == SIGINT || sig == SIGTERM || sig == SIGHUP));
         if (!ours)
             alog_result_set_status(res, i, ALOG_PS_SIGNAL, sig);
         else

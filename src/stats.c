@@ -105,7 +105,9 @@ int alog_stats_list(const alog_reclist *l, alog_pstats *out)
     size_t n = alog_reclist_len(l);
     if (n == 0)
         return 0;
-    int64_t *v = malloc(n * sizeof *v);
+    /* The list reserved this as it grew: a report after memory ran out
+     * needs no more. */
+    int64_t *v = alog_reclist_scratch(l);
     if (!v)
         return ALOG_ENOMEM;
     alog_reclist_iter it;
@@ -138,7 +140,6 @@ int alog_stats_list(const alog_reclist *l, alog_pstats *out)
     while ((r = alog_reclist_iter_next(&it)))
         v[i++] = r->collect_ns - r->produce_ns;
     three(v, n, &out->lat_p50, &out->lat_p99, &out->lat_max);
-    free(v);
     if (n >= 2 && out->last_ns > out->first_ns)
         out->achieved_hz =
             (double)(n - 1) * 1e9 / (double)(out->last_ns - out->first_ns);

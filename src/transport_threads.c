@@ -107,6 +107,8 @@ static void *reader_main(void *arg)
                               memory_order_relaxed);
         break;
     }
+    if (r->rc == ALOG_ENOMEM || r->rc == ALOG_EFULL)
+        alog_stop_request(0); /* no room: the others end too, as asked */
     reader_done(r);
     return NULL;
 }
@@ -164,6 +166,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     /* A reader needs little stack; thousands of them should not reserve
      * the default 8 MiB each. */

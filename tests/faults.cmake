@@ -68,3 +68,55 @@ if(ALOG_HAVE_MPI)
     --check "--producers 2 --short 0:*:stopped --short 1:*:stalled --interrupted"
     -- ${M} --rate 1000 --duration 30 --format csv --timeline -o @TMP@/run.csv)
 endif()
+
+# Memory: collecting stops at --max-memory (or when memory runs out), the
+# report of what was kept is written whole, exit 1, the message says what
+# happened.  Every model.
+alog_add_case(faults_max_memory_async LABELS faults async PROCESSORS 3
+  TIMEOUT 60
+  CHECK --exit 1 --file run.csv --lines-re "^producer,[01],short,0,:2"
+  --header "collect_stopped=^--max-memory 16 MiB reached after [0-9]+ records"
+  --stderr-grep "^alog-async: --max-memory 16 MiB reached after [0-9]+ records: collecting stopped, the report shows them$" --
+  ${A} -n 2 --interval 0 --count 100000000 --max-memory 16 --format csv -q
+  -o @TMP@/run.csv)
+alog_add_case(faults_max_memory_threads LABELS faults async PROCESSORS 3
+  TIMEOUT 60
+  CHECK --exit 1 --file run.csv --lines-re "^producer,[01],stopped,0,:2"
+  --header "collect_stopped=^--max-memory 16 MiB" --
+  ${A} -n 2 --interval 0 --count 100000000 --max-memory 16 --readers threads
+  --format csv -q -o @TMP@/run.csv)
+if(ALOG_HAVE_OPENMP)
+  alog_add_case(faults_max_memory_omp LABELS faults omp PROCESSORS 2 TIMEOUT 60
+    CHECK --exit 1 --lines-re "^producer,[01],short,0,:2"
+    --header "collect_stopped=^--max-memory 16 MiB" --
+    $<TARGET_FILE:alog-omp> -n 2 --interval 0 --count 100000000 --collect none
+    --max-memory 16 --format csv -q)
+endif()
+if(ALOG_HAVE_MPI)
+  alog_add_case(faults_max_memory_mpi LABELS faults mpi MPI 3 TIMEOUT 60
+    CHECK --exit 1 --file run.csv --lines-re "^producer,[01],stopped,0,:2"
+    --header "collect_stopped=^--max-memory 16 MiB" --
+    ${M} --interval 0 --count 100000000 --max-memory 16 --format csv -q
+    -o @TMP@/run.csv)
+endif()
+# A real out-of-memory (address space limit; not under sanitizers, whose
+# shadow memory needs far more): the same clean stop.
+if(NOT ALOG_SANITIZE)
+  foreach(readers epoll threads)
+    alog_add_case(faults_oom_${readers} LABELS faults async PROCESSORS 3
+      TIMEOUT 60
+      CHECK --exit 1 --lines-re "^producer,[01],(short|stopped),0,:2"
+      --header "collect_stopped=^out of memory after [0-9]+ records"
+      --stderr-grep "^alog-async: out of memory after [0-9]+ records: collecting stopped, the report shows them$"
+      -- sh -c "ulimit -v 400000 && exec \"$0\" \"$@\"" ${A} -n 2 --interval 0
+      --count 100000000 --readers ${readers} --format csv -q)
+  endforeach()
+endif()
+
+# SIGHUP ends a run like SIGTERM: the report of what came, exit 130, no
+# temporary file beside the -o target.
+alog_add_case(faults_sighup LABELS faults async PROCESSORS 3 TIMEOUT 30
+  CHECK --exit 130 --fault "1 HUP self" --file run.csv
+  --check "--producers 2 --status stopped --interrupted --min 50" --
+  ${A} -n 2 --interval 0.001 --count 1000000 --format csv --timeline
+  -o @TMP@/run.csv)

@@ -330,6 +330,40 @@ static void test_enomem(void **state)
     alog_reclist_free(l);
 }
 
+/* A shared bound: growth past it fails with ALOG_EFULL, leaves the list
+ * as it was and says so; the report's scratch is reserved and charged. */
+static void test_budget(void **state)
+{
+    (void)state;
+    alog_membudget b = {.limit = 64 * sizeof(alog_record) + 192 * 8};
+    alog_reclist *l = alog_reclist_new(), *m = alog_reclist_new();
+    alog_reclist_set_budget(l, &b);
+    alog_reclist_set_budget(m, &b);
+    alog_record rec;
+    for (size_t i = 0; i < 64; i++) {
+        fill(&rec, i);
+        assert_int_equal(alog_reclist_append(l, &rec), 0);
+    }
+    /* 64 records and a scratch of 64 for their statistics: charged. */
+    assert_int_equal(atomic_load(&b.used), 64 * sizeof(alog_record) + 64 * 8);
+    assert_non_null(alog_reclist_scratch(l));
+    assert_int_equal(atomic_load(&b.hit), 0);
+    /* The second list's first chunk does not fit any more. */
+    fill(&rec, 0);
+    assert_int_equal(alog_reclist_append(m, &rec), ALOG_EFULL);
+    assert_int_equal(alog_reclist_len(m), 0);
+    assert_int_equal(atomic_load(&b.hit), 1);
+    /* Nor the first list's second chunk; what it holds is intact. */
+    fill(&rec, 64);
+    assert_int_equal(alog_reclist_append(l, &rec), ALOG_EFULL);
+    assert_int_equal(alog_reclist_append_text(l, &rec, "x", 1), ALOG_EFULL);
+    assert_int_equal(alog_reclist_len(l), 64);
+    for (size_t i = 0; i < 64; i++)
+        assert_int_equal(alog_reclist_at(l, i)->seq, i);
+    alog_reclist_free(l);
+    alog_reclist_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_push_zeroes),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_enomem),
+        cmocka_unit_test(test_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
