@@ -120,3 +120,12 @@ alog_add_case(faults_sighup LABELS faults async PROCESSORS 3 TIMEOUT 30
   --check "--producers 2 --status stopped --interrupted --min 50" --
   ${A} -n 2 --interval 0.001 --count 1000000 --format csv --timeline
   -o @TMP@/run.csv)
+
+# An interrupt ends every descendant of an --exec command (its process
+# group is signalled, TERM then KILL): no `sleep` outlives the run.
+alog_add_case(faults_exec_no_orphans LABELS faults async PROCESSORS 2 TIMEOUT 30
+  CHECK --exit 0 --fault "1 INT args:^[^ ]*alog-async "
+  --lines-re "^producer,0,stopped,[0-9]+,1,:1" --lines-re "^status=130$:1"
+  --lines-re "^orphans=0$:1" --
+  sh -c "\"$0\" --format csv --exec 'echo 5 6 && sleep 21.4321' || echo status=$? && echo orphans=$(pgrep -cf '^sleep 21[.]4321')"
+  ${A})
