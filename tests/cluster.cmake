@@ -62,7 +62,7 @@ add_test(NAME cluster_up COMMAND bash -c
   ${CLUSTER})
 add_test(NAME cluster_down COMMAND ${CLUSTER} down)
 set_tests_properties(cluster_up PROPERTIES FIXTURES_SETUP cluster
-  SKIP_RETURN_CODE 77 TIMEOUT 120)
+  SKIP_RETURN_CODE 77 TIMEOUT 600) # 600: it may install slurm-wlm first
 set_tests_properties(cluster_down PROPERTIES FIXTURES_CLEANUP cluster
   PASS_REGULAR_EXPRESSION "is down: [0-9]+ recorded process\\(es\\) stopped, 5 namespace\\(s\\) removed"
   SKIP_REGULAR_EXPRESSION "is not up" TIMEOUT 60)
