@@ -97,6 +97,20 @@ struct alog_mpi_clock {
     int64_t rtt_ns;    ///< smallest ping-pong round trip seen, ns
 };
 
+/** For testing only: the environment variable that shifts one rank's
+ * clock, "RANK:NS" (RANK >= 1, |NS| <= 10^15).  That rank then behaves as
+ * if its CLOCK_MONOTONIC read NS ns more than it does: every time it sends
+ * (its clock-sync answers, its records' schedule and produce times) is
+ * shifted by NS, and the start time rank 0 hands it is taken as on that
+ * clock.  Rank 0 must measure the offset and undo it, as it would for a
+ * host whose clock differs; nothing else in the run changes. */
+#define ALOG_MPI_TEST_SKEW_ENV "ALOG_TEST_CLOCK_SKEW"
+
+/** This rank's test shift of ALOG_MPI_TEST_SKEW_ENV, in ns (0 when unset
+ * or for another rank).  A malformed value aborts the job with a one-line
+ * message naming it. */
+int64_t alog_mpi_test_skew(MPI_Comm comm, int rank);
+
 /** Ping-pong rounds per rank; the round with the smallest round trip wins. */
 #define ALOG_MPI_SYNC_ROUNDS 32
 
@@ -114,7 +128,7 @@ struct alog_mpi_rankinfo {
     int32_t ncpus;     ///< how many CPUs that is
     int32_t cores;     ///< online CPUs of its host
     int32_t local;     ///< ranks on its host (MPI_Comm_split_type SHARED)
-    int32_t reserved;  ///< 0
+    int32_t leader;    ///< lowest rank of its host: the host's unique key
 };
 
 /** Collective: every rank describes itself; rank 0 gets all[0..size). */

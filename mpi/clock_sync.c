@@ -7,8 +7,10 @@
  * rounds the one with the smallest round trip is kept: it is the one least
  * disturbed (scheduling, a busy link), and its half is the uncertainty.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "alog_mpi.h"
 #include "mpi_check.h"
@@ -42,9 +44,42 @@ static void sync_root(MPI_Comm comm, int size, int rounds,
     }
 }
 
+#define SKEW_MAX_NS 1000000000000000LL /* 10^15 ns: no overflow near it */
+
+int64_t alog_mpi_test_skew(MPI_Comm comm, int rank)
+{
+    const char *v = getenv(ALOG_MPI_TEST_SKEW_ENV);
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long r = strtol(v, &end, 10);
+    int ok = errno == 0 && end != v && *end == ':' && r >= 1;
+    long long ns = 0;
+    if (ok) {
+        const char *n = end + 1;
+        errno = 0;
+        ns = strtoll(n, &end, 10);
+        ok = errno == 0 && end != n && *end == '\0' && ns >= -SKEW_MAX_NS &&
+             ns <= SKEW_MAX_NS;
+    }
+    if (!ok && rank != 1)
+        return 0; /* rank 1 reads it too and speaks for all (one line) */
+    if (!ok) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "%s '%.60s': must be RANK:NS (RANK >= 1, |NS| <= 10^15)",
+                 ALOG_MPI_TEST_SKEW_ENV, v);
+        alog_mpi_abort(comm, why);
+    }
+    return r == rank ? (int64_t)ns : 0;
+}
+
 static void sync_peer(MPI_Comm comm, int rounds)
 {
-    int flag = 0;
+    int flag = 0, rank = 0;
+    ALOG_MPI_CHECK(comm, MPI_Comm_rank(comm, &rank));
+    const int64_t skew = alog_mpi_test_skew(comm, rank);
     /* Wait for our turn asleep: on an oversubscribed host a spinning
      * waiter would steal the CPU of the pair being measured. */
     for (;;) {
@@ -57,7 +92,7 @@ static void sync_peer(MPI_Comm comm, int rounds)
     for (int i = 0; i < rounds; i++) {
         ALOG_MPI_CHECK(comm, MPI_Recv(NULL, 0, MPI_BYTE, 0, TAG_SYNC, comm,
                                       MPI_STATUS_IGNORE));
-        int64_t tr = alog_now_ns();
+        int64_t tr = alog_now_ns() + skew;
         ALOG_MPI_CHECK(comm, MPI_Send(&tr, 1, MPI_INT64_T, 0, TAG_SYNC, comm));
     }
 }

@@ -62,12 +62,18 @@ int alog_mpi_env_gather(MPI_Comm comm, alog_mpi_rankinfo *all)
     me.ncpus = ncpus;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     me.cores = cores > 0 && cores < INT32_MAX ? (int32_t)cores : 0;
-    /* Ranks that can share memory are the ranks of this host. */
+    /* Ranks that can share memory are the ranks of this host, and its
+     * lowest rank names it: two hosts may share a hostname (containers,
+     * namespaces, badly set up nodes), they never share a rank. */
+    int leader = rank;
     ALOG_MPI_CHECK(comm, MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank,
                                              MPI_INFO_NULL, &node));
     ALOG_MPI_CHECK(comm, MPI_Comm_size(node, &local));
+    ALOG_MPI_CHECK(node, MPI_Allreduce(&rank, &leader, 1, MPI_INT, MPI_MIN,
+                                       node));
     ALOG_MPI_CHECK(comm, MPI_Comm_free(&node));
     me.local = local;
+    me.leader = leader;
     if (rank == 0 && all == NULL)
         return ALOG_EINVAL;
     ALOG_MPI_CHECK(comm, MPI_Gather(&me, (int)sizeof me, MPI_BYTE, all,
@@ -86,7 +92,19 @@ static const char *thread_name(int level)
     }
 }
 
-/* Append "host:n" of each distinct host, in rank order.  Returns hosts. */
+/* Does another host (another leader) go by the same name as rank r's? */
+static int name_shared(const alog_mpi_rankinfo *all, int size, int r)
+{
+    for (int q = 0; q < size; q++)
+        if (all[q].leader != all[r].leader &&
+            strcmp(all[q].host, all[r].host) == 0)
+            return 1;
+    return 0;
+}
+
+/* Append "host:n" of each distinct host (by leader), in rank order; a
+ * name that several hosts share gets its leader: "vm[r0]:1,vm[r1]:1".
+ * Returns hosts. */
 static int per_host(char *buf, size_t cap, const alog_mpi_rankinfo *all,
                     int size, int *over, int *over_rank)
 {
@@ -97,19 +115,19 @@ static int per_host(char *buf, size_t cap, const alog_mpi_rankinfo *all,
     *over = 0;
     *over_rank = -1;
     for (int r = 0; r < size; r++) {
-        int seen = 0;
-        for (int q = 0; q < r && !seen; q++)
-            seen = strcmp(all[q].host, all[r].host) == 0;
-        if (seen)
-            continue;
+        if (all[r].leader != r)
+            continue; /* its host was counted with its leader */
         hosts++;
         if (all[r].cores > 0 && all[r].local > all[r].cores && !*over) {
             *over = 1;
             *over_rank = r;
         }
         if (n < cap) {
-            int w = snprintf(buf + n, cap - n, "%s%s:%d", n ? "," : "",
-                             all[r].host, (int)all[r].local);
+            char key[16] = "";
+            if (name_shared(all, size, r))
+                snprintf(key, sizeof key, "[r%d]", r);
+            int w = snprintf(buf + n, cap - n, "%s%s%s:%d", n ? "," : "",
+                             all[r].host, key, (int)all[r].local);
             if (w > 0)
                 n += (size_t)w;
         }
@@ -134,7 +152,7 @@ int alog_mpi_env_header(alog_result *res, MPI_Comm comm,
     ALOG_MPI_CHECK(comm, MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_WTIME_IS_GLOBAL,
                                            &global, &flag));
 
-    size_t cap = 64 + (size_t)size * 80;
+    size_t cap = 64 + (size_t)size * 96; /* name, [rN], :count */
     char *hosts_txt = malloc(cap);
     if (hosts_txt == NULL)
         return ALOG_ENOMEM;

@@ -35,6 +35,7 @@ typedef struct producer {
     unsigned n;          /* records in it */
     int64_t first_ns;    /* produce time of its first record */
     int64_t flush_ns;    /* a partial batch leaves this long after it */
+    int64_t skew_ns;     /* test only: added to the times we send */
     int paced;           /* interval > 0 */
     int64_t warm_ns;     /* paced: spin this long before each deadline */
     MPI_Request ctrl;    /* pre-posted receive of rank 0's TAG_CTRL */
@@ -148,7 +149,14 @@ ALOG_EMIT int emit(void *self, alog_record *r)
 {
     producer *p = self;
     unsigned char *at = p->bufs + (size_t)p->slot * p->cap + p->n * p->rb;
-    alog_mpi_rec_put(at, r);
+    if (__builtin_expect(p->skew_ns != 0, 0)) { /* test: the shifted clock */
+        alog_record w = *r;
+        w.sched_ns += p->skew_ns;
+        w.produce_ns += p->skew_ns;
+        alog_mpi_rec_put(at, &w);
+    } else {
+        alog_mpi_rec_put(at, r);
+    }
     if (p->n++ == 0)
         p->first_ns = r->produce_ns;
     if (p->n == p->batch)
@@ -186,6 +194,7 @@ static int producer_init(producer *p, const alog_config *cfg,
     p->cap = (size_t)p->batch * p->rb;
     p->paced = interval > 0;
     p->flush_ns = (int64_t)(su->opts->flush_ms * 1e6);
+    p->skew_ns = alog_mpi_test_skew(su->comm, su->rank);
     p->window = p->paced ? 1 : window_for(p->cap);
     /* Spinning is worth it only when it is a small share of the interval. */
     p->warm_ns = interval >= ALOG_MPI_WARM_NS * 20 ? ALOG_MPI_WARM_NS : 0;
@@ -210,11 +219,12 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
         alog_mpi_out_of_memory(su->comm);
     if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) != 0)
         dur_ns = INT64_MAX / 4;
+    int64_t start = su->start_ns - p.skew_ns; /* rank 0 gave it shifted */
     alog_produce_spec spec = {
         .producer = me,
-        .start_ns = su->start_ns,
+        .start_ns = start,
         .interval_ns = interval,
-        .end_ns = dur_ns > 0 ? su->start_ns + dur_ns : INT64_MAX,
+        .end_ns = dur_ns > 0 ? start + dur_ns : INT64_MAX,
         .count = cfg->count,
         .fail_after = su->rank == su->size - 1 ? cfg->fail_after : -1,
         .work = cfg->work,

@@ -159,14 +159,15 @@ alog_build() {
   cmake --build "$ALOG_BUILD" -j"$(nproc)" ${known[@]+--target "${known[@]}"} >/dev/null
 }
 
-# alog_ensure_packages: the Debian packages the project builds, tests and
-# plots with; missing ones are installed when run as root (apt-get),
-# otherwise named, and the script stops.
+# alog_ensure_packages [PKG...]: the Debian packages named (default: those
+# the project builds, tests and plots with); missing ones are installed
+# when run as root (apt-get), otherwise named, and the script stops.
 ALOG_PACKAGES=(build-essential cmake pkg-config libcmocka-dev openmpi-bin
                libopenmpi-dev python3 gnuplot-nox)
 alog_ensure_packages() {
-  local p missing=()
-  for p in "${ALOG_PACKAGES[@]}"; do
+  local p missing=() want=("$@")
+  ((${#want[@]})) || want=("${ALOG_PACKAGES[@]}")
+  for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
       grep -q "install ok installed" || missing+=("$p")
   done
