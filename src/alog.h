@@ -83,6 +83,17 @@ typedef struct alog_record {
     uint32_t text;      ///< with ALOG_REC_TEXT: text id in the record's list
 } alog_record;
 
+/** a - b, saturated to INT64_MIN..INT64_MAX.  Record times come from
+ * producers (any 64-bit value on the wire), so every difference of two
+ * of them goes through this: it never overflows. */
+static inline int64_t alog_time_diff(int64_t a, int64_t b)
+{
+    int64_t d;
+    if (!__builtin_sub_overflow(a, b, &d))
+        return d;
+    return a < b ? INT64_MIN : INT64_MAX;
+}
+
 /** The time a record sits at on the merged timeline (produce time). */
 static inline int64_t alog_record_time(const alog_record *r)
 {

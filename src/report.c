@@ -231,14 +231,14 @@ static void record_row(alog_writer *w, const alog_reclist *l,
     }
     c[RC_PRODUCER].v.u = r->producer;
     c[RC_SEQ].v.u = r->seq;
-    c[RC_T].v.i = r->produce_ns - epoch;
+    c[RC_T].v.i = alog_time_diff(r->produce_ns, epoch);
     c[RC_TFIRST].v.i = c[RC_T].v.i;
-    c[RC_SCHED].v.i = r->sched_ns - epoch;
-    c[RC_PRODUCE].v.i = r->produce_ns - epoch;
-    c[RC_COLLECT].v.i = r->collect_ns - epoch;
+    c[RC_SCHED].v.i = alog_time_diff(r->sched_ns, epoch);
+    c[RC_PRODUCE].v.i = c[RC_T].v.i;
+    c[RC_COLLECT].v.i = alog_time_diff(r->collect_ns, epoch);
     c[RC_BYTES].v.u = r->bytes;
-    c[RC_LATE].v.i = r->produce_ns - r->sched_ns;
-    c[RC_LAT].v.i = r->collect_ns - r->produce_ns;
+    c[RC_LATE].v.i = alog_time_diff(r->produce_ns, r->sched_ns);
+    c[RC_LAT].v.i = alog_time_diff(r->collect_ns, r->produce_ns);
     /* A foreign line of exactly two integers: its first, the clock. */
     c[RC_VALUE].v.i = r->clock_ms;
     c[RC_VALUE].absent = !(r->flags & ALOG_REC_CLOCK);

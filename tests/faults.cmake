@@ -1,0 +1,32 @@
+# Faults and bad input (label `faults`, with the area of each case): what
+# a hostile producer, a full disk or a bad option does, each case asserting
+# the report's content or the exact message, and the exit status.  The
+# collectors' own faults (stalls, memory, signals, dead ranks) are in their
+# areas' fragments under the same label.
+set(A $<TARGET_FILE:alog-async>)
+set(EXTREME ${CMAKE_CURRENT_SOURCE_DIR}/faults/extreme_producer.sh)
+
+# alog's own wire (both encodings) with times at the ends of int64, from a
+# stand-in producer: every difference saturates (no wrap to a small or
+# negative value), the records are all there, the status is ok.
+foreach(wire text binary)
+  alog_add_case(faults_extreme_times_${wire} LABELS faults async PROCESSORS 2
+    ENV ALOG_PRODUCER=${EXTREME}
+    CHECK --stderr-empty
+    --lines-re "^record,0,0,0,9223372036854775807,9223372036854775807,:1"
+    --lines-re "^record,0,1,9223372036854775807,0,9223372036854775807,:1"
+    --lines-re "^producer,0,ok,0,3,3,1000,0,-1,9223372036854775807,9223372036854775807,[1-9][0-9]*,9223372036854775807,9223372036854775807,0,0,0,0,[0-9]+,:1"
+    --
+    ${A} -n 1 --count 3 --interval 0.001 --wire ${wire} --format csv
+    --timeline)
+endforeach()
+
+# Foreign lines at the ends of int64: the clock value is kept exactly; one
+# past the end is no integer (a plain event, not parsed).
+alog_add_case(faults_extreme_foreign LABELS faults async PROCESSORS 2
+  CHECK --stderr-empty
+  --lines-re "^record,0,0,0,0,0,41,-9223372036854775808,:1"
+  --lines-re "^record,0,1,[0-9]+,[0-9]+,[0-9]+,22,,:1"
+  --lines-re "^producer,0,ok,0,2,0,0,[0-9.]+,0,0,0,0,0,0,0,0,0,1,63,:1" --
+  ${A} --format csv --timeline
+  --exec "echo -9223372036854775808 9223372036854775807 && echo 9223372036854775808 1")
