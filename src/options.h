@@ -14,6 +14,20 @@
 
 #include "alog.h"
 
+/** The longest interval between records, seconds (one a day); --rate
+ * must be at least its inverse, so that no rate gives an interval the
+ * producer refuses. */
+#define ALOG_INTERVAL_MAX 86400.0
+
+/** The number rule of every numeric option, as --help states it: integers
+ * are decimal digits only (no sign, no hex); seconds, rates and the other
+ * fractions are decimal with an optional '-', '.' and exponent (0.5,
+ * 1e-3), no hex, no inf or nan.  One parser (options.c) applies it. */
+#define ALOG_NUMBER_RULE                                                   \
+    "decimal only.  N, P, K, I, NS, BYTES and A:B are integers (digits "  \
+    "only); S, HZ, MS and LIST items are decimal fractions (0.5, 1e-3).  " \
+    "No sign, no hex."
+
 /** How a row's value is checked and stored. */
 enum alog_opt_kind {
     ALOG_OPT_UINT,      ///< unsigned field, range ulo..uhi

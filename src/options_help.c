@@ -100,6 +100,9 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
             }
         }
     }
+    fputc('\n', f);
+    fprintf(f, "%-*s", USAGE_COL, "Numbers:");
+    wrap(f, ALOG_NUMBER_RULE);
     fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 producer short "
                "or failed, 130 interrupted.\n");
 }

@@ -30,3 +30,27 @@ alog_add_case(faults_extreme_foreign LABELS faults async PROCESSORS 2
   --lines-re "^producer,0,ok,0,2,0,0,[0-9.]+,0,0,0,0,0,0,0,0,0,1,63,:1" --
   ${A} --format csv --timeline
   --exec "echo -9223372036854775808 9223372036854775807 && echo 9223372036854775808 1")
+
+# Bad numbers (the number rule: decimal only, every option) and a rate the
+# producer would refuse: one line naming the value, exit 2, nothing run.
+alog_add_case(faults_rate_below_one_a_day LABELS faults async PROCESSORS 1
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-async: --rate '1e-5': must be at least 1.15741e-05 (see --help)"
+  -- ${A} --rate 1e-5 --count 2)
+alog_add_case(faults_hex_rate LABELS faults async PROCESSORS 1
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-async: --rate '0x10': must be a decimal number (see --help)"
+  -- ${A} --rate 0x10 --count 2)
+alog_add_case(faults_hex_count LABELS faults async PROCESSORS 1
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-async: --count '0x10': must be an unsigned integer (see --help)"
+  -- ${A} --count 0x10)
+alog_add_case(faults_hex_producer LABELS faults async PROCESSORS 1
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-producer: --interval '0x1': '0x1' must be a decimal number (see --help)"
+  -- $<TARGET_FILE:alog-producer> --interval 0x1)
+# The lowest rate accepted runs: its interval reaches the producer intact
+# (one record, then the count ends it).
+alog_add_case(faults_rate_one_a_day LABELS faults async PROCESSORS 2
+  CHECK --stderr-empty --lines-re "^producer,0,ok,0,1,1,:1"
+  -- ${A} -n 1 --rate 1.15741e-05 --count 1 --format csv)
