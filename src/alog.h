@@ -36,6 +36,18 @@ enum alog_err {
 /** Static message for an ALOG_E* code; never NULL. */
 const char *alog_strerror(int err);
 
+/** Returns rc (ALOG_ESYS, ALOG_EIO) after a failed system call or write,
+ * keeping errno and the call's name (a static string such as "pipe2", or
+ * NULL) for this thread's next alog_reason(): the message then says what
+ * failed however far up the code travels and whatever ran on the way. */
+int alog_fail(int rc, const char *call);
+
+/** What failed, for the message of an ALOG_E* code rc, into buf: after an
+ * alog_fail(rc, call) "<call>: <strerror>" (or "<strerror>" without a
+ * call), said once; else strerror(errno) for ALOG_ESYS and ALOG_EIO, and
+ * alog_strerror(rc) for the others.  Returns buf. */
+const char *alog_reason(int rc, char *buf, size_t len);
+
 /** Process exit status for a run's result code:
  * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
 int alog_exit_status(int err);

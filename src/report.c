@@ -475,7 +475,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
         w.ops->header(&w, "records_shown", "no (use --timeline)");
     alog_writer_flush(&w);
     if (w.failed)
-        return ALOG_EIO;
+        return alog_writer_status(&w);
 
     int rc = ALOG_OK;
     if (show_records) {
@@ -488,7 +488,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
         rc = write_producers(&w, res, &bytes);
     if (rc == ALOG_OK)
         rc = write_totals(&w, res, records, bytes);
-    if (rc == ALOG_OK && w.failed)
-        rc = ALOG_EIO;
+    if (rc == ALOG_EIO || (rc == ALOG_OK && w.failed))
+        rc = alog_writer_status(&w); /* errno: why, for the message */
     return rc;
 }

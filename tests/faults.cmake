@@ -54,3 +54,45 @@ alog_add_case(faults_hex_producer LABELS faults async PROCESSORS 1
 alog_add_case(faults_rate_one_a_day LABELS faults async PROCESSORS 2
   CHECK --stderr-empty --lines-re "^producer,0,ok,0,1,1,:1"
   -- ${A} -n 1 --rate 1.15741e-05 --count 1 --format csv)
+
+# Messages that say what failed: the file (or object), the call, errno.
+# A full disk: the report file named, with strerror; no temporary left.
+alog_add_case(faults_report_disk_full LABELS faults report PROCESSORS 2
+  CHECK --exit 1 --stdout-empty
+  --stderr-line "alog-async: cannot write the report to /dev/full: No space left on device"
+  -- ${A} -n 1 --interval 0.001 --count 3 --output /dev/full)
+alog_add_case(faults_stdout_full LABELS faults report PROCESSORS 2
+  CHECK --exit 1
+  --stderr-line "alog-async: cannot write the report to stdout: No space left on device"
+  -- sh -c "exec \"$0\" -n 1 --interval 0.001 --count 3 > /dev/full" ${A})
+alog_add_case(faults_stdout_closed LABELS faults report PROCESSORS 2
+  CHECK --exit 1
+  --stderr-line "alog-async: cannot write the report to stdout: Bad file descriptor"
+  -- sh -c "exec \"$0\" -n 1 --interval 0.001 --count 3 >&-" ${A})
+alog_add_case(faults_primes_stdout_full LABELS faults primes PROCESSORS 2
+  CHECK --exit 1
+  --stderr-line "alog-async: cannot write the report to stdout: No space left on device"
+  -- sh -c "exec \"$0\" primes -P 2 --no-baseline --number 1000003 > /dev/full" ${A})
+# --help and --version that cannot reach stdout are errors, not exit 0.
+foreach(what help version)
+  alog_add_case(faults_${what}_stdout_closed LABELS faults core PROCESSORS 1
+    CHECK --exit 1
+    --stderr-line "alog-async: cannot write --${what} to stdout: Bad file descriptor"
+    -- sh -c "exec \"$0\" --${what} >&-" ${A})
+endforeach()
+alog_add_case(faults_version_stdout_full LABELS faults core PROCESSORS 1
+  CHECK --exit 1
+  --stderr-line "alog-producer: cannot write --version to stdout: No space left on device"
+  -- sh -c "exec \"$0\" --version > /dev/full" $<TARGET_FILE:alog-producer>)
+# Too few file descriptors for the primes processes: the call and errno.
+alog_add_case(faults_primes_fd_limit LABELS faults primes PROCESSORS 2
+  CHECK --exit 1 --stdout-empty
+  --stderr-line "alog-async: primes: pipe2: Too many open files"
+  -- sh -c "ulimit -n 12 && exec \"$0\" primes --processes -P 8 --no-baseline --number 1000003" ${A})
+# A producer program that cannot be executed: which, the call and errno.
+set(NOT_A_PROGRAM ${CMAKE_CURRENT_SOURCE_DIR}/faults/not_a_program)
+alog_add_case(faults_producer_not_a_program LABELS faults async PROCESSORS 1
+  ENV ALOG_PRODUCER=${NOT_A_PROGRAM}
+  CHECK --exit 1 --stdout-empty
+  --stderr-line "alog-async: cannot start producer 0 (${NOT_A_PROGRAM}): posix_spawn: Exec format error"
+  -- ${A} -n 2 --count 1)

@@ -1,6 +1,7 @@
 /* test_report.c - the report: a result built by hand with known times,
  * checked line by line in CSV, structurally in JSON, by markers in the
  * table; header order; write errors become ALOG_EIO. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -604,6 +605,9 @@ static void test_write_errors(void **state)
     alog_config_init(&cfg, ALOG_MODEL_ASYNC);
     assert_int_equal(alog_report_write(f, &cfg, res), ALOG_EIO);
     fclose(f);
+    char why[128]; /* the first failure's errno, for the message */
+    assert_string_equal(alog_reason(ALOG_EIO, why, sizeof why),
+                        strerror(ENOSPC));
     alog_result_free(res);
 }
 
