@@ -9,11 +9,14 @@
  * as a code, its errno (and call) wait here for the message; errno itself
  * would be overwritten on the way by the clean-up (close, waitpid, free,
  * MPI calls). */
-static _Thread_local struct {
-    int rc;
-    const char *call;
-    int err;
-} last;
+/* cppcheck 2.10 does not see members used through a _Thread_local. */
+typedef struct kept {
+    int rc;           /* cppcheck-suppress unusedStructMember */
+    const char *call; /* cppcheck-suppress unusedStructMember */
+    int err;          /* cppcheck-suppress unusedStructMember */
+} kept; /* rc: the code it came with (ALOG_OK: none); call: the failed
+           call, or NULL; err: its errno */
+static _Thread_local kept last;
 
 int alog_fail(int rc, const char *call)
 {

@@ -44,10 +44,11 @@ static int open_output(alog_output *out, const alog_config *cfg,
 {
     errno = 0;
     int rc = alog_output_open(out, cfg->output);
-    char why[256];
-    if (rc != ALOG_OK)
+    if (rc != ALOG_OK) {
+        char why[256];
         alog_say(d, "--output '%s': %s", cfg->output ? cfg->output : "-",
                  alog_reason(rc, why, sizeof why));
+    }
     return rc;
 }
 
