@@ -38,6 +38,18 @@ enum alog_err {
 /** Static message for an ALOG_E* code; never NULL. */
 const char *alog_strerror(int err);
 
+/** Returns rc (ALOG_ESYS, ALOG_EIO) after a failed system call or write,
+ * keeping errno and the call's name (a static string such as "pipe2", or
+ * NULL) for this thread's next alog_reason(): the message then says what
+ * failed however far up the code travels and whatever ran on the way. */
+int alog_fail(int rc, const char *call);
+
+/** What failed, for the message of an ALOG_E* code rc, into buf: after an
+ * alog_fail(rc, call) "<call>: <strerror>" (or "<strerror>" without a
+ * call), said once; else strerror(errno) for ALOG_ESYS and ALOG_EIO, and
+ * alog_strerror(rc) for the others.  Returns buf. */
+const char *alog_reason(int rc, char *buf, size_t len);
+
 /** Process exit status for a run's result code:
  * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
 int alog_exit_status(int err);
@@ -84,6 +96,17 @@ typedef struct alog_record {
     uint32_t flags;     ///< ALOG_REC_*
     uint32_t text;      ///< with ALOG_REC_TEXT: text id in the record's list
 } alog_record;
+
+/** a - b, saturated to INT64_MIN..INT64_MAX.  Record times come from
+ * producers (any 64-bit value on the wire), so every difference of two
+ * of them goes through this: it never overflows. */
+static inline int64_t alog_time_diff(int64_t a, int64_t b)
+{
+    int64_t d;
+    if (!__builtin_sub_overflow(a, b, &d))
+        return d;
+    return a < b ? INT64_MIN : INT64_MAX;
+}
 
 /** The time a record sits at on the merged timeline (produce time). */
 static inline int64_t alog_record_time(const alog_record *r)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "options.h"
 
@@ -19,8 +20,7 @@
 #define J_LOG ALOG_J_LOG
 #define J_PRIMES ALOG_J_PRIMES
 
-#define INTERVAL_MAX 86400.0 /* one day between records is plenty */
-#define LIST_MAX 65536u      /* interval list items */
+#define LIST_MAX 65536u /* interval list items */
 
 
 
@@ -73,20 +73,46 @@ static const char *num_text(double d, char *buf, size_t len)
     return buf;
 }
 
+/* The number rule (ALOG_NUMBER_RULE): a fraction is decimal digits with
+ * an optional '-', one '.' and an exponent, the whole word.  strtod alone
+ * would also take hex ("0x10"), "inf", "nan", a '+' and leading blanks. */
+static int decimal_fraction(const char *s)
+{
+    size_t digits = 0;
+    if (*s == '-')
+        s++;
+    for (; isdigit((unsigned char)*s); s++)
+        digits++;
+    if (*s == '.')
+        for (s++; isdigit((unsigned char)*s); s++)
+            digits++;
+    if (digits == 0)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
 static const char *parse_double(const char *s, double lo, double hi,
                                 int open_lo, double *out, char *why,
                                 size_t wlen)
 {
-    /* strtod would skip leading blanks: a value is the whole word. */
-    if (s[0] == '\0' || isspace((unsigned char)s[0]))
-        return "must be a number";
+    if (!decimal_fraction(s)) {
+        const char *w = s + (*s == '-' || *s == '+');
+        return strncasecmp(w, "inf", 3) == 0 || strncasecmp(w, "nan", 3) == 0
+                   ? "must be a finite number"
+                   : "must be a decimal number";
+    }
     errno = 0;
     char *end;
-    double v = strtod(s, &end);
-    if (*end != '\0' || end == s)
-        return "must be a number";
-    if (isnan(v) || (isinf(v) && errno != ERANGE))
-        return "must be a finite number";
+    double v = strtod(s, &end); /* ERANGE: +-HUGE_VAL or 0, said below */
     char bound[32];
     if (open_lo ? !(v > lo) : !(v >= lo)) {
         snprintf(why, wlen, "must be %s %s", open_lo ? "greater than" :
@@ -178,7 +204,7 @@ static int set_intervals(alog_config *cfg, const alog_opt *o, const char *val,
         } else {
             memcpy(item, p, len);
             item[len] = '\0';
-            r = parse_double(item, 0.0, INTERVAL_MAX, 0, &v[i], why,
+            r = parse_double(item, 0.0, ALOG_INTERVAL_MAX, 0, &v[i], why,
                              sizeof why);
             if (r != NULL) {
                 snprintf(msg, sizeof msg, "'%s' %s", item, r);

@@ -14,6 +14,20 @@
 
 #include "alog.h"
 
+/** The longest interval between records, seconds (one a day); --rate
+ * must be at least its inverse, so that no rate gives an interval the
+ * producer refuses. */
+#define ALOG_INTERVAL_MAX 86400.0
+
+/** The number rule of every numeric option, as --help states it: integers
+ * are decimal digits only (no sign, no hex); seconds, rates and the other
+ * fractions are decimal with an optional '-', '.' and exponent (0.5,
+ * 1e-3), no hex, no inf or nan.  One parser (options.c) applies it. */
+#define ALOG_NUMBER_RULE                                                   \
+    "decimal only.  N, P, K, I, NS, BYTES and A:B are integers (digits "  \
+    "only); S, HZ, MS and LIST items are decimal fractions (0.5, 1e-3).  " \
+    "No sign, no hex."
+
 /** How a row's value is checked and stored. */
 enum alog_opt_kind {
     ALOG_OPT_UINT,      ///< unsigned field, range ulo..uhi
@@ -105,16 +119,18 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
  * `name` (its installed name: --version says it whatever argv[0] is).
  * Returns -1 when the program goes on (cfg filled, the caller frees it).  Otherwise cfg is
  * freed and the exit status is returned: 0 after --help (usage on stdout)
- * or --version ("<prog> <version>" on stdout), 2 after a bad option (its
- * one-line message on stderr). */
+ * or --version ("<prog> <version>" on stdout), 1 if that could not be
+ * written (a closed or full stdout, said on stderr), 2 after a bad option
+ * (its one-line message on stderr). */
 int alog_options_main(alog_config *cfg, int model, const char *name,
                       int argc, char **argv);
 
 /** What a parse verdict (ALOG_PARSE_*) means for the program `name`: when
  * `say`, prints the usage of `model` and own on stdout (HELP), "<name>
  * <version>" on stdout (VERSION) or err on stderr (BAD).  Returns -1 for
- * ALOG_PARSE_OK (go on), else the exit status: 0, or 2 for BAD.  Frees
- * nothing: the caller owns cfg. */
+ * ALOG_PARSE_OK (go on), else the exit status: 0, 1 when the usage or
+ * version could not be written to stdout (said on stderr), or 2 for BAD.
+ * Frees nothing: the caller owns cfg. */
 int alog_options_verdict(int verdict, int model, const alog_optset *own,
                          const char *name, const char *argv0,
                          const char *err, int say);

@@ -1,6 +1,7 @@
 /* options_help.c - --help generated from the option rows (options.h),
  * and what a parse verdict means for a program: usage, version, or the
  * one-line error. */
+#include <errno.h>
 #include <string.h>
 
 #include "options.h"
@@ -100,11 +101,25 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
             }
         }
     }
+    fputc('\n', f);
+    fprintf(f, "%-*s", USAGE_COL, "Numbers:");
+    wrap(f, ALOG_NUMBER_RULE);
     fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 producer short "
                "or failed, 130 interrupted.\n");
 }
 
 /* ---- the mains' first step ---------------------------------------------- */
+
+/* What --help and --version printed must have reached stdout: a closed
+ * or full stdout is an error (exit 1), said on stderr. */
+static int printed(const char *name, const char *what)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "%s: cannot write %s to stdout: %s\n", name, what,
+            strerror(errno));
+    return 1;
+}
 
 int alog_options_verdict(int verdict, int model, const alog_optset *own,
                          const char *name, const char *argv0,
@@ -114,13 +129,15 @@ int alog_options_verdict(int verdict, int model, const alog_optset *own,
     case ALOG_PARSE_OK:
         return -1;
     case ALOG_PARSE_HELP:
-        if (say)
-            alog_options_usage(stdout, model, own, argv0);
-        return 0;
+        if (!say)
+            return 0;
+        alog_options_usage(stdout, model, own, argv0);
+        return printed(name, "--help");
     case ALOG_PARSE_VERSION:
-        if (say)
-            printf("%s %s\n", name, ALOG_VERSION);
-        return 0;
+        if (!say)
+            return 0;
+        printf("%s %s\n", name, ALOG_VERSION);
+        return printed(name, "--version");
     default:
         if (say)
             fprintf(stderr, "%s\n", err);

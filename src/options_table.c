@@ -55,9 +55,10 @@ const alog_opt alog_core_options[] = {
              "0 = as fast as possible",
      .def = "0.2,0.1,1,0.01"},
     {.name = "rate", .arg = "HZ", .models = M_ALL, .jobs = J_LOG,
-     .kind = ALOG_OPT_DOUBLE, .off = F(rate), .dlo = 0, .dhi = 1e9, .dopen = 1,
-     .group = ALOG_OG_RUN, .help = "records per second for every producer "
-                             "(overrides --interval)"},
+     .kind = ALOG_OPT_DOUBLE, .off = F(rate), .dlo = 1.0 / ALOG_INTERVAL_MAX,
+     .dhi = 1e9, .group = ALOG_OG_RUN,
+     .help = "records per second for every producer, at least one a day "
+             "(overrides --interval)"},
     {.name = "count", .arg = "N", .models = M_ALL, .jobs = J_LOG,
      .kind = ALOG_OPT_U64, .off = F(count), .ulo = 1, .uhi = UINT64_C(1) << 63,
      .group = ALOG_OG_RUN, .help = "records per producer",

@@ -133,6 +133,14 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+/* The first failure of a close decides its message (alog_fail keeps it):
+ * a flush says why the data did not go, a later call is named. */
+static void check(int *rc, int failed, const char *call)
+{
+    if (failed && *rc == ALOG_OK)
+        *rc = alog_fail(ALOG_EIO, call);
+}
+
 int alog_output_close(alog_output *o, int ok)
 {
     int rc = ALOG_OK;
@@ -141,16 +149,13 @@ int alog_output_close(alog_output *o, int ok)
         return ALOG_OK;
     }
     if (o->path == NULL) { /* stdout stays open for the program */
-        if (fflush(o->f) != 0 || ferror(o->f))
-            rc = ALOG_EIO;
+        check(&rc, fflush(o->f) != 0 || ferror(o->f), NULL);
         o->f = NULL;
         return ok ? rc : ALOG_OK;
     }
     if (o->tmp == NULL) { /* a device or pipe, written in place */
-        if (fflush(o->f) != 0 || ferror(o->f))
-            rc = ALOG_EIO;
-        if (fclose(o->f) != 0)
-            rc = ALOG_EIO;
+        check(&rc, fflush(o->f) != 0 || ferror(o->f), NULL);
+        check(&rc, fclose(o->f) != 0, NULL);
         output_reset(o);
         return ok ? rc : ALOG_OK;
     }
@@ -160,21 +165,16 @@ int alog_output_close(alog_output *o, int ok)
         output_reset(o);
         return ALOG_OK;
     }
-    if (fflush(o->f) != 0 || ferror(o->f))
-        rc = ALOG_EIO;
-    if (rc == ALOG_OK && fsync(fileno(o->f)) != 0)
-        rc = ALOG_EIO;
-    if (fclose(o->f) != 0)
-        rc = ALOG_EIO;
-    if (rc == ALOG_OK && rename(o->tmp, o->path) != 0)
-        rc = ALOG_EIO;
-    if (rc != ALOG_OK) {
-        int e = errno;
+    check(&rc, fflush(o->f) != 0 || ferror(o->f), NULL);
+    if (rc == ALOG_OK)
+        check(&rc, fsync(fileno(o->f)) != 0, "fsync");
+    check(&rc, fclose(o->f) != 0, NULL);
+    if (rc == ALOG_OK)
+        check(&rc, rename(o->tmp, o->path) != 0, "rename");
+    if (rc != ALOG_OK)
         unlink(o->tmp);
-        errno = e;
-    } else {
+    else
         sync_dir(o->path);
-    }
     output_reset(o);
     return rc;
 }

@@ -188,7 +188,7 @@ static int read_results(alog_child *c, unsigned n, struct pollfd *pf,
             atomic_store(&sh->stop, 1);
         if (r < 0 && errno != EINTR) {
             atomic_store(&sh->stop, 1);
-            return ALOG_ESYS;
+            return alog_fail(ALOG_ESYS, "poll");
         }
         for (unsigned k = 0; r > 0 && k < n; k++) {
             if (pf[k].fd < 0 || pf[k].revents == 0)
@@ -236,7 +236,7 @@ static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
     shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
-        return ALOG_ESYS;
+        return alog_fail(ALOG_ESYS, "mmap");
     atomic_init(&sh->stop, 0);
     atomic_init(&sh->next, 0);
     alog_child *c = calloc(P, sizeof *c);
@@ -281,8 +281,8 @@ out:
 /* Say a failure that leaves no report; returns rc. */
 static int failed(const alog_diag *d, int rc)
 {
-    alog_say(d, "primes: %s", rc == ALOG_ESYS ? strerror(errno)
-                                              : alog_strerror(rc));
+    char why[256];
+    alog_say(d, "primes: %s", alog_reason(rc, why, sizeof why));
     return rc;
 }
 

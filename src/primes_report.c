@@ -309,5 +309,5 @@ int alog_primes_report_write(FILE *out, int format,
     write_result(&w, res);
     w.ops->end(&w);
     alog_writer_flush(&w);
-    return w.failed ? ALOG_EIO : ALOG_OK;
+    return alog_writer_status(&w); /* errno: why, for the message */
 }

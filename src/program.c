@@ -45,25 +45,30 @@ static int open_output(alog_output *out, const alog_config *cfg,
 {
     errno = 0;
     int rc = alog_output_open(out, cfg->output);
-    if (rc != ALOG_OK)
+    if (rc != ALOG_OK) {
+        char why[256];
         alog_say(d, "--output '%s': %s", cfg->output ? cfg->output : "-",
-                 rc == ALOG_ESYS && errno ? strerror(errno)
-                                          : alog_strerror(rc));
+                 alog_reason(rc, why, sizeof why));
+    }
     return rc;
 }
 
-/* Close the output; a report that cannot be finished turns the run into
- * a failure (exit 1) and leaves any old file as it was. */
+/* Close the output.  A report that cannot be finished (the job's write
+ * failed: ALOG_EIO, or the close) turns the run into a failure (exit 1),
+ * said here, once, with the file and why (alog_reason); any old file is
+ * left as it was. */
 static int close_output(alog_output *out, const alog_config *cfg,
                         const alog_diag *d, int rc)
 {
     int keep = keeps_report(rc);
     int crc = alog_output_close(out, keep);
-    if (keep && crc != ALOG_OK) {
-        alog_say(d, "cannot write the report%s%s: %s",
-                 cfg->output ? " to " : "", cfg->output ? cfg->output : "",
-                 alog_strerror(crc));
-        return ALOG_EIO;
+    if (keep && crc != ALOG_OK)
+        rc = crc;
+    if (rc == ALOG_EIO) {
+        char why[256];
+        alog_say(d, "cannot write the report to %s: %s",
+                 cfg->output ? cfg->output : "stdout",
+                 alog_reason(ALOG_EIO, why, sizeof why));
     }
     return rc;
 }

@@ -42,8 +42,11 @@ typedef struct alog_program_job {
                  size_t errlen);
     /** Run the job and write its report to out (NULL on every rank but the
      * root).  Returns an ALOG_E* code; a failure other than ALOG_EINVAL,
-     * ALOG_ESHORT or ALOG_EINTR is said through d by the job (it knows the
-     * context), never by the frame a second time. */
+     * ALOG_ESHORT, ALOG_EINTR or ALOG_EIO is said through d by the job (it
+     * knows the context), never by the frame a second time.  ALOG_EIO (the
+     * report could not be written to out) is said by the frame, which
+     * knows the file: the job returns it from the report writer as it is
+     * (alog_fail kept why). */
     int (*run)(const alog_config *cfg, FILE *out, const alog_diag *d,
                void *ctx);
 } alog_program_job;

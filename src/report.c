@@ -231,14 +231,14 @@ static void record_row(alog_writer *w, const alog_reclist *l,
     }
     c[RC_PRODUCER].v.u = r->producer;
     c[RC_SEQ].v.u = r->seq;
-    c[RC_T].v.i = r->produce_ns - epoch;
+    c[RC_T].v.i = alog_time_diff(r->produce_ns, epoch);
     c[RC_TFIRST].v.i = c[RC_T].v.i;
-    c[RC_SCHED].v.i = r->sched_ns - epoch;
-    c[RC_PRODUCE].v.i = r->produce_ns - epoch;
-    c[RC_COLLECT].v.i = r->collect_ns - epoch;
+    c[RC_SCHED].v.i = alog_time_diff(r->sched_ns, epoch);
+    c[RC_PRODUCE].v.i = c[RC_T].v.i;
+    c[RC_COLLECT].v.i = alog_time_diff(r->collect_ns, epoch);
     c[RC_BYTES].v.u = r->bytes;
-    c[RC_LATE].v.i = r->produce_ns - r->sched_ns;
-    c[RC_LAT].v.i = r->collect_ns - r->produce_ns;
+    c[RC_LATE].v.i = alog_time_diff(r->produce_ns, r->sched_ns);
+    c[RC_LAT].v.i = alog_time_diff(r->collect_ns, r->produce_ns);
     /* A foreign line of exactly two integers: its first, the clock. */
     c[RC_VALUE].v.i = r->clock_ms;
     c[RC_VALUE].absent = !(r->flags & ALOG_REC_CLOCK);
@@ -478,7 +478,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
         w.ops->header(&w, "records_shown", "no (use --timeline)");
     alog_writer_flush(&w);
     if (w.failed)
-        return ALOG_EIO;
+        return alog_writer_status(&w);
 
     int rc = ALOG_OK;
     if (show_records) {
@@ -491,7 +491,7 @@ int alog_report_write(FILE *out, const alog_config *cfg,
         rc = write_producers(&w, res, &bytes);
     if (rc == ALOG_OK)
         rc = write_totals(&w, res, records, bytes);
-    if (rc == ALOG_OK && w.failed)
-        rc = ALOG_EIO;
+    if (rc == ALOG_EIO || (rc == ALOG_OK && w.failed))
+        rc = alog_writer_status(&w); /* errno: why, for the message */
     return rc;
 }

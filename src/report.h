@@ -125,7 +125,7 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
                            const char *model, const char *clock);
 /** Writes records by producer and the merged timeline (unless cfg->show
  * says report only), then the report, in cfg->format.  Flushes; returns
- * ALOG_EIO if any write failed. */
+ * ALOG_EIO if any write failed, its errno kept for alog_reason(). */
 int alog_report_write(FILE *out, const alog_config *cfg,
                       const alog_result *res);
 
@@ -139,7 +139,8 @@ typedef struct alog_output {
 /** Open path (NULL or "-": stdout); 0, ALOG_ESYS or ALOG_ENOMEM. */
 int alog_output_open(alog_output *o, const char *path);
 /** ok != 0: flush, check, rename; else remove the temporary.  Returns
- * ALOG_EIO on any failed write, flush, close or rename. */
+ * ALOG_EIO on any failed write, flush, close or rename, the first one's
+ * errno (and call) kept for alog_reason(). */
 int alog_output_close(alog_output *o, int ok);
 
 #endif

@@ -281,8 +281,11 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
 
     int wrc = alog_report_write(out, cfg, res);
     if (wrc != 0) {
-        alog_say(env->diag, "cannot write the report: %s", alog_strerror(wrc));
-        rc = ALOG_EIO;
+        if (wrc != ALOG_EIO) /* a failed write: the frame says it, with
+                                the file (program.h) */
+            alog_say(env->diag, "cannot write the report: %s",
+                     alog_strerror(wrc));
+        rc = wrc;
     } else if (crc != 0) {
         rc = crc;
     } else {

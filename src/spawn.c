@@ -36,15 +36,14 @@ extern char **environ;
 static int child_pipe(int p[2], int pipe_bytes)
 {
     if (pipe2(p, O_CLOEXEC) != 0)
-        return ALOG_ESYS;
+        return alog_fail(ALOG_ESYS, "pipe2");
     if (p[1] <= STDERR_FILENO) {
         int w = fcntl(p[1], F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
         if (w < 0) {
-            int e = errno;
+            int rc = alog_fail(ALOG_ESYS, "fcntl");
             close(p[0]);
             close(p[1]);
-            errno = e;
-            return ALOG_ESYS;
+            return rc;
         }
         close(p[1]);
         p[1] = w;
@@ -113,7 +112,7 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
     if (rc != 0) {
         close(p[0]);
         errno = rc;
-        return ALOG_ESYS;
+        return alog_fail(ALOG_ESYS, "posix_spawn");
     }
     c->pid = pid;
     c->fd = p[0];
@@ -126,7 +125,7 @@ static int spawn_fd(alog_child *c, char *const argv[], int flags,
         alog_child_signal(c, SIGKILL);
         alog_children_reap(c, 1, 0);
         errno = e;
-        return ALOG_ESYS;
+        return alog_fail(ALOG_ESYS, "fcntl");
     }
     return 0;
 }
@@ -149,14 +148,13 @@ int alog_spawn_fork(alog_child *c, unsigned k, alog_child_fn fn, void *arg)
     memset(&c[k], 0, sizeof c[k]);
     c[k].fd = -1;
     if (pipe2(p, O_CLOEXEC) != 0)
-        return ALOG_ESYS;
+        return alog_fail(ALOG_ESYS, "pipe2");
     pid_t pid = fork();
     if (pid < 0) {
-        int e = errno;
+        int rc = alog_fail(ALOG_ESYS, "fork");
         close(p[0]);
         close(p[1]);
-        errno = e;
-        return ALOG_ESYS;
+        return rc;
     }
     if (pid == 0) {
         /* Only the parent holds read ends: an end of file then means
@@ -435,8 +433,10 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
                                 flags);
         if (rc != 0) {
             int e = errno;
+            char why[256];
             alog_say(d, "cannot start producer %u (%s): %s", i,
-                     p->foreign ? cfg->async.exec[i] : path, strerror(e));
+                     p->foreign ? cfg->async.exec[i] : path,
+                     alog_reason(rc, why, sizeof why));
             for (unsigned j = 0; j < i; j++) {
                 close(p->child[j].fd);
                 p->child[j].fd = -1;

@@ -131,17 +131,19 @@ int alog_stats_list(const alog_reclist *l, alog_pstats *out)
         }
         out->last_ns = r->produce_ns;
         out->parsed += (r->flags & ALOG_REC_CLOCK) != 0;
-        v[i++] = r->produce_ns - r->sched_ns;
+        v[i++] = alog_time_diff(r->produce_ns, r->sched_ns);
     }
     out->records = n;
     three(v, n, &out->late_p50, &out->late_p99, &out->late_max);
     i = 0;
     alog_reclist_iter_init(&it, l);
     while ((r = alog_reclist_iter_next(&it)))
-        v[i++] = r->collect_ns - r->produce_ns;
+        v[i++] = alog_time_diff(r->collect_ns, r->produce_ns);
     three(v, n, &out->lat_p50, &out->lat_p99, &out->lat_max);
+    /* last > first: the span fits in a uint64_t whatever the times. */
     if (n >= 2 && out->last_ns > out->first_ns)
         out->achieved_hz =
-            (double)(n - 1) * 1e9 / (double)(out->last_ns - out->first_ns);
+            (double)(n - 1) * 1e9 /
+            (double)((uint64_t)out->last_ns - (uint64_t)out->first_ns);
     return 0;
 }

@@ -1,13 +1,30 @@
 /* writer.c - the table, CSV and JSON writers of both reports (see
- * writer.h).  Write errors are remembered in w->failed rather than
- * checked at every call, so the reports check once per section. */
+ * writer.h).  Write errors are remembered in w->failed (the first one's
+ * errno) rather than checked at every call, so the reports check once per
+ * section and can still say why. */
 #include "writer.h"
 
 #include "alog.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+
+/* Keep the first failure's errno: it is what the message will say. */
+static void fail(alog_writer *w)
+{
+    if (!w->failed)
+        w->failed = errno != 0 ? errno : EIO;
+}
+
+int alog_writer_status(const alog_writer *w)
+{
+    if (!w->failed)
+        return 0;
+    errno = w->failed;
+    return alog_fail(ALOG_EIO, NULL);
+}
 
 static void w_printf(alog_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -17,26 +34,26 @@ static void w_printf(alog_writer *w, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     if (vfprintf(w->f, fmt, ap) < 0)
-        w->failed = 1;
+        fail(w);
     va_end(ap);
 }
 
 static void w_put(alog_writer *w, const char *s, size_t len)
 {
     if (len > 0 && fwrite(s, 1, len, w->f) != len)
-        w->failed = 1;
+        fail(w);
 }
 
 static void w_putc(alog_writer *w, char c)
 {
     if (fputc(c, w->f) == EOF)
-        w->failed = 1;
+        fail(w);
 }
 
 void alog_writer_flush(alog_writer *w)
 {
     if (fflush(w->f) != 0 || ferror(w->f))
-        w->failed = 1;
+        fail(w);
 }
 
 static int shown(const alog_col *c, unsigned mask)

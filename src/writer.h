@@ -79,7 +79,7 @@ struct alog_writer {
     const alog_section *cur; /* section rows go to */
     size_t rows;             /* rows written in cur (JSON commas) */
     int in_header;           /* JSON: header object open */
-    int failed;              /* a write failed */
+    int failed;              /* errno of the first failed write, or 0 */
 };
 
 /* A writer of format (ALOG_FMT_*) to f; 0, or ALOG_EINVAL for a bad
@@ -92,6 +92,9 @@ struct alog_result;
 /* The '# key=value' header lines of res, in their order (both jobs build
  * them with alog_report_header_common first, then their own keys). */
 void alog_writer_headers(alog_writer *w, const struct alog_result *res);
+
+/* 0, or ALOG_EIO with the first failure's errno kept by alog_fail. */
+int alog_writer_status(const alog_writer *w);
 
 /* Flush f; a failure (now or earlier) sets w->failed. */
 void alog_writer_flush(alog_writer *w);

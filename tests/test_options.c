@@ -445,8 +445,8 @@ static void test_bad_values(void **state)
                "--producers", "65537", NULL);
     expect_bad(A, "alog-async: --producers: missing value (see --help)",
                "-n", NULL);
-    expect_bad(A, "alog-async: --interval '0.2,x': 'x' must be a number "
-                  "(see --help)",
+    expect_bad(A, "alog-async: --interval '0.2,x': 'x' must be a decimal "
+                  "number (see --help)",
                "--interval", "0.2,x", NULL);
     expect_bad(A, "alog-async: --interval '0.2,,1': empty item (see --help)",
                "--interval", "0.2,,1", NULL);
@@ -461,7 +461,7 @@ static void test_bad_values(void **state)
     expect_bad(A, "alog-async: --interval 'nan': 'nan' must be a finite "
                   "number (see --help)",
                "--interval", "nan", NULL);
-    expect_bad(A, "alog-async: --rate '0': must be greater than 0 "
+    expect_bad(A, "alog-async: --rate '0': must be at least 1.15741e-05 "
                   "(see --help)",
                "--rate", "0", NULL);
     expect_bad(A, "alog-async: --rate '2e9': must be at most 1000000000 "
@@ -470,7 +470,8 @@ static void test_bad_values(void **state)
     expect_bad(A, "alog-async: --rate 'inf': must be a finite number "
                   "(see --help)",
                "--rate", "inf", NULL);
-    expect_bad(A, "alog-async: --rate '5Hz': must be a number (see --help)",
+    expect_bad(A, "alog-async: --rate '5Hz': must be a decimal number "
+                  "(see --help)",
                "--rate", "5Hz", NULL);
     expect_bad(A, "alog-async: --duration '0': must be greater than 0 "
                   "(see --help)",
@@ -559,6 +560,121 @@ static void test_bad_values(void **state)
     /* the first bad option is the one reported */
     expect_bad(A, "alog-async: --count '0': must be at least 1 (see --help)",
                "-n", "2", "--count", "0", "--rate", "0", NULL);
+}
+
+/* ---- the number rule (ALOG_NUMBER_RULE) and --rate's bound -------------- */
+
+static void expect_ok(int model, const char *opt, const char *val,
+                      alog_config *cfg)
+{
+    char err[256];
+    int rc = parse(cfg, model, err, opt, val, NULL);
+    if (rc != ALOG_PARSE_OK)
+        print_error("%s %s: %s\n", opt, val, err);
+    assert_int_equal(rc, ALOG_PARSE_OK);
+}
+
+static void test_number_rule(void **state)
+{
+    (void)state;
+    alog_config cfg;
+    /* Hex is refused by every numeric option, integer or fraction. */
+    static const struct {
+        int model;
+        const char *opt, *val, *want;
+    } bad[] = {
+        {A, "--count", "0x10", "must be an unsigned integer"},
+        {A, "--producers", "0X2", "must be an unsigned integer"},
+        {A, "--payload", "0x40", "must be an unsigned integer"},
+        {A, "--work", "0x2", "must be an unsigned integer"},
+        {OMP, "--ring", "0x100", "must be an unsigned integer"},
+        {MPI, "--batch", "0x4", "must be an unsigned integer"},
+        {A, "--rate", "0x10", "must be a decimal number"},
+        {A, "--rate", "0x1p4", "must be a decimal number"},
+        {A, "--duration", "0x1", "must be a decimal number"},
+        {A, "--interval", "0x1", "'0x1' must be a decimal number"},
+        {MPI, "--flush-ms", "0x5", "must be a decimal number"},
+        {PROD, "--rate", "0x10", "must be a decimal number"},
+        /* no '+', no blanks, no words, no half numbers */
+        {A, "--rate", "+5", "must be a decimal number"},
+        {A, "--count", "+5", "must be an unsigned integer"},
+        {A, "--rate", " 5", "must be a decimal number"},
+        {A, "--rate", "5 ", "must be a decimal number"},
+        {A, "--rate", ".", "must be a decimal number"},
+        {A, "--rate", "1e", "must be a decimal number"},
+        {A, "--rate", "1e+", "must be a decimal number"},
+        {A, "--rate", "--5", "must be a decimal number"},
+        {A, "--rate", "1.2.3", "must be a decimal number"},
+        {A, "--count", "1e3", "must be an unsigned integer"},
+        {A, "--count", "10.0", "must be an unsigned integer"},
+        {A, "--rate", "infinity", "must be a finite number"},
+        {A, "--rate", "-inf", "must be a finite number"},
+        {A, "--rate", "NaN", "must be a finite number"},
+        /* a sign only reaches the range check */
+        {A, "--rate", "-5", "must be at least 1.15741e-05"},
+        {A, "--interval", "-.5", "'-.5' must be at least 0"},
+        /* --rate below one a day: an interval the producer refuses */
+        {A, "--rate", "1e-5", "must be at least 1.15741e-05"},
+        {A, "--rate", "0.0000115", "must be at least 1.15741e-05"},
+        {A, "--rate", "1e-999", "must be at least 1.15741e-05"},
+        {A, "--rate", "1e999", "must be at most 1000000000"},
+        {OMP, "--rate", "1e-5", "must be at least 1.15741e-05"},
+        {MPI, "--rate", "1e-5", "must be at least 1.15741e-05"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s: %s '%s': %s (see --help)",
+                 alog_options_prog(prog_of(bad[i].model)), bad[i].opt,
+                 bad[i].val, bad[i].want);
+        expect_bad(bad[i].model, want, bad[i].opt, bad[i].val, NULL);
+    }
+    expect_bad(A, "alog-async: --number '0x10': must be an unsigned integer "
+                  "(see --help)", "primes", "--number", "0x10", NULL);
+    expect_bad(A, "alog-async: --range '0x1:0x10': must be A:B (unsigned "
+                  "integers) (see --help)", "primes", "--range", "0x1:0x10",
+               NULL);
+
+    /* Decimal fractions in every spelling strtod and people share. */
+    static const struct {
+        const char *val;
+        double want;
+    } rates[] = {{"16", 16}, {"1e3", 1000}, {"1E3", 1000}, {"2.5", 2.5},
+                 {".5", 0.5}, {"5.", 5}, {"1e+2", 100}, {"1000e-3", 1},
+                 {"007", 7}};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        expect_ok(A, "--rate", rates[i].val, &cfg);
+        assert_true(cfg.rate == rates[i].want);
+        alog_config_free(&cfg);
+    }
+    expect_ok(A, "--count", "0016", &cfg);
+    assert_int_equal(cfg.count, 16);
+    alog_config_free(&cfg);
+
+    /* Every accepted rate gives an interval the producer accepts: from
+     * 1 ns up to ALOG_INTERVAL_MAX, never 0 (unthrottled). */
+    static const char *const edge[] = {"1.15741e-05", "0.0000115741",
+                                       "1e9", "999999999.9", "3e8"};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        expect_ok(A, "--rate", edge[i], &cfg);
+        int64_t ns = alog_config_interval_ns(&cfg, 0);
+        assert_true(ns >= 1);
+        assert_true(ns <= (int64_t)(ALOG_INTERVAL_MAX * 1e9));
+        alog_config_free(&cfg);
+    }
+    /* The bound the message prints is itself accepted. */
+    expect_ok(A, "--rate", "1.15741e-05", &cfg);
+    alog_config_free(&cfg);
+
+    /* --help states the rule. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    alog_options_usage(f, ALOG_MODEL_ASYNC, NULL, "alog-async");
+    fclose(f);
+    assert_non_null(strstr(buf, "\nNumbers:                     decimal only."));
+    assert_non_null(strstr(buf, "hex."));
+    free(buf);
 }
 
 /* ---- unknown options, jobs and models ---------------------------------- */
@@ -935,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_flags_and_shorts),
         cmocka_unit_test(test_help_version),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_number_rule),
         cmocka_unit_test(test_jobs_and_models),
         cmocka_unit_test(test_intervals_rate),
         cmocka_unit_test(test_usage),

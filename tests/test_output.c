@@ -263,8 +263,43 @@ static void test_devices(void **state)
     }
     assert_int_equal(alog_output_open(&o, "/dev/full"), ALOG_OK);
     fputs("no space for this\n", o.f);
+    errno = 0;
     assert_int_equal(alog_output_close(&o, 1), ALOG_EIO);
     assert_null(o.f);
+    /* why, for the message, survives whatever ran since; said once */
+    errno = EINTR;
+    char why[128];
+    assert_string_equal(alog_reason(ALOG_EIO, why, sizeof why),
+                        strerror(ENOSPC));
+    errno = 0;
+    assert_string_equal(alog_reason(ALOG_EIO, why, sizeof why),
+                        alog_strerror(ALOG_EIO));
+}
+
+/* A failed call is named with its errno; other codes keep their text. */
+static void test_reason(void **state)
+{
+    (void)state;
+    char why[128], want[128];
+    errno = EMFILE;
+    assert_int_equal(alog_fail(ALOG_ESYS, "pipe2"), ALOG_ESYS);
+    errno = 0; /* clean-up on the way up */
+    snprintf(want, sizeof want, "pipe2: %s", strerror(EMFILE));
+    assert_string_equal(alog_reason(ALOG_ESYS, why, sizeof why), want);
+    /* said once: then errno, then the code's text */
+    errno = EACCES;
+    assert_string_equal(alog_reason(ALOG_ESYS, why, sizeof why),
+                        strerror(EACCES));
+    errno = 0;
+    assert_string_equal(alog_reason(ALOG_ESYS, why, sizeof why),
+                        alog_strerror(ALOG_ESYS));
+    /* a kept reason belongs to its code only */
+    errno = ENOSPC;
+    alog_fail(ALOG_EIO, NULL);
+    assert_string_equal(alog_reason(ALOG_ENOMEM, why, sizeof why),
+                        "out of memory");
+    assert_string_equal(alog_reason(ALOG_EIO, why, sizeof why),
+                        strerror(ENOSPC));
 }
 
 int main(void)
@@ -281,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_relative_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symlink, setup, teardown),
         cmocka_unit_test(test_devices),
+        cmocka_unit_test(test_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

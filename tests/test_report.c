@@ -1,6 +1,7 @@
 /* test_report.c - the report: a result built by hand with known times,
  * checked line by line in CSV, structurally in JSON, by markers in the
  * table; header order; write errors become ALOG_EIO. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -426,6 +427,64 @@ static void test_value_and_origin(void **state)
     alog_result_free(res);
 }
 
+/* Times at the ends of int64 (any producer may send them): every
+ * difference the report prints saturates instead of overflowing (UBSan
+ * stops here otherwise), in the records, the timeline and the stats. */
+static void test_extreme_times(void **state)
+{
+    (void)state;
+    alog_result *res = alog_result_new(2);
+    assert_non_null(res);
+    alog_record r = {0};
+    r.sched_ns = INT64_MIN; /* the epoch */
+    r.produce_ns = INT64_MAX;
+    r.collect_ns = 0;
+    r.bytes = 40;
+    assert_int_equal(alog_reclist_append(alog_result_list(res, 0), &r), 0);
+    r.producer = 1;
+    r.sched_ns = INT64_MAX;
+    r.produce_ns = INT64_MIN;
+    r.collect_ns = INT64_MAX;
+    assert_int_equal(alog_reclist_append(alog_result_list(res, 1), &r), 0);
+    alog_result_set_status(res, 0, ALOG_PS_OK, 0);
+    alog_result_set_status(res, 1, ALOG_PS_OK, 0);
+
+    char *csv = report(res, ALOG_FMT_CSV, ALOG_SHOW_ALL);
+    /* sched, produce, collect relative to the epoch INT64_MIN */
+    assert_non_null(strstr(csv, "\nrecord,0,0,0,9223372036854775807,"
+                                "9223372036854775807,40,,\n"));
+    assert_non_null(strstr(csv, "\nrecord,1,0,9223372036854775807,0,"
+                                "9223372036854775807,40,,\n"));
+    /* the timeline by produce time: producer 1 (INT64_MIN) first */
+    const char *e1 = strstr(csv, "\nevent,1,0,");
+    const char *e0 = strstr(csv, "\nevent,0,0,");
+    assert_non_null(e1);
+    assert_non_null(e0);
+    assert_true(e1 < e0);
+    /* late = produce - sched, lat = collect - produce, saturated */
+    assert_non_null(strstr(csv, "\nproducer,0,ok,0,1,0,0,0,"
+                                "9223372036854775807,9223372036854775807,"
+                                "9223372036854775807,-9223372036854775807,"
+                                "-9223372036854775807,-9223372036854775807,"
+                                "0,0,0,0,40,"));
+    assert_non_null(strstr(csv, "\nproducer,1,ok,0,1,0,0,0,"
+                                "-9223372036854775808,-9223372036854775808,"
+                                "-9223372036854775808,9223372036854775807,"
+                                "9223372036854775807,9223372036854775807,"
+                                "0,0,0,0,40,"));
+    assert_null(strstr(csv, "-1,")); /* nothing wrapped to a small value */
+    free(csv);
+    char *json = report(res, ALOG_FMT_JSON, ALOG_SHOW_ALL);
+    assert_non_null(strstr(json, "\"late_max_ns\":-9223372036854775808,"));
+    free(json);
+    /* the table in us: 2^63 ns is 9223372036854776 us as a double */
+    char *table = report(res, ALOG_FMT_TABLE, ALOG_SHOW_ALL);
+    assert_non_null(strstr(table, " 9223372036854776.000 "));
+    assert_non_null(strstr(table, " -9223372036854776.000 "));
+    free(table);
+    alog_result_free(res);
+}
+
 static void test_json(void **state)
 {
     (void)state;
@@ -546,6 +605,9 @@ static void test_write_errors(void **state)
     alog_config_init(&cfg, ALOG_MODEL_ASYNC);
     assert_int_equal(alog_report_write(f, &cfg, res), ALOG_EIO);
     fclose(f);
+    char why[128]; /* the first failure's errno, for the message */
+    assert_string_equal(alog_reason(ALOG_EIO, why, sizeof why),
+                        strerror(ENOSPC));
     alog_result_free(res);
 }
 
@@ -645,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_csv_exact),
         cmocka_unit_test(test_show_modes),
         cmocka_unit_test(test_value_and_origin),
+        cmocka_unit_test(test_extreme_times),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_write_errors),

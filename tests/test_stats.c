@@ -201,6 +201,52 @@ static void test_rate_edges(void **state)
     alog_reclist_free(l);
 }
 
+/* Times at the ends of int64 (a producer may send any): lateness and
+ * latency saturate instead of overflowing (UBSan stops here otherwise),
+ * so the worst stays the worst; the rate's span fits in a uint64_t. */
+static void test_extreme_times(void **state)
+{
+    (void)state;
+    alog_reclist *l = alog_reclist_new();
+    add(l, 0, INT64_MAX, INT64_MIN, INT64_MAX, 1); /* MIN - MAX, MAX - MIN */
+    add(l, 1, INT64_MIN, INT64_MAX, INT64_MIN, 1); /* MAX - MIN, MIN - MAX */
+    add(l, 2, 0, -1, INT64_MIN, 1);
+    alog_pstats s;
+    assert_int_equal(alog_stats_list(l, &s), 0);
+    assert_int_equal(s.records, 3);
+    assert_int_equal(s.gaps, 0);
+    assert_int_equal(s.dups, 0);
+    assert_true(s.late_max == INT64_MAX);
+    assert_true(s.late_p50 == -1);
+    assert_true(s.lat_max == INT64_MAX);
+    assert_true(s.lat_p50 == INT64_MIN + 1); /* {MIN, MIN + 1, MAX} */
+    /* first INT64_MIN, last -1: 2 intervals over 2^63 - 1 ns */
+    assert_true(s.achieved_hz > 0 && isfinite(s.achieved_hz));
+    assert_true(fabs(s.achieved_hz - 2e9 / 9223372036854775807.0) < 1e-15);
+    alog_reclist_free(l);
+
+    /* INT64_MIN first, INT64_MAX last: the widest span there is. */
+    l = alog_reclist_new();
+    add(l, 0, 0, INT64_MIN, 0, 1);
+    add(l, 1, 0, INT64_MAX, 0, 1);
+    assert_int_equal(alog_stats_list(l, &s), 0);
+    assert_true(s.late_p50 == INT64_MIN && s.late_max == INT64_MAX);
+    assert_true(s.lat_p50 == -INT64_MAX && s.lat_max == INT64_MAX);
+    assert_true(fabs(s.achieved_hz - 1e9 / 18446744073709551615.0) < 1e-18);
+    alog_reclist_free(l);
+
+    /* The highest sequence numbers: gaps count what never came, exactly,
+     * and cannot wrap (their sum is at most the highest seq). */
+    l = alog_reclist_new();
+    add(l, UINT64_MAX - 2, 0, 0, 0, 1);
+    add(l, UINT64_MAX, 0, 1, 1, 1);
+    add(l, 0, 0, 2, 2, 1);
+    assert_int_equal(alog_stats_list(l, &s), 0);
+    assert_true(s.gaps == UINT64_MAX - 1);
+    assert_int_equal(s.dups, 1);
+    alog_reclist_free(l);
+}
+
 /* The statistics use the scratch the list reserved as it grew: with
  * memory gone (every malloc failing) a report can still be computed. */
 static void test_scratch_reserved(void **state)
@@ -229,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_gaps_dups),
         cmocka_unit_test(test_rate_edges),
+        cmocka_unit_test(test_extreme_times),
         cmocka_unit_test(test_scratch_reserved),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
