@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,6 +138,8 @@ alog_journal_block *alog_journal_bind(alog_journal *j, alog_result *res,
         pthread_mutex_unlock(&j->mu);
         return NULL;
     }
+    /* Only b's thread formats into mem: stdio need not lock it per call. */
+    __fsetlocking(b->mem, FSETLOCKING_BYCALLER);
     b->j = j;
     b->list = alog_result_list(res, i);
     j->blocks[j->n++] = b;
