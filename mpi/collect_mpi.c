@@ -321,8 +321,10 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     c->src = src;
     c->store = store;
     for (int p = 0; p < su->size - 1; p++)
-        store[p] = (alog_store){.list = alog_result_list(res, (unsigned)p),
-                                .work = cfg->collect_work};
+        store[p] = (alog_store){
+            .list = alog_result_list(res, (unsigned)p),
+            .work = cfg->collect_work,
+            .journal = alog_journal_bind(cfg->journal_file, res, (unsigned)p)};
     c->active = c->nprod;
     c->last_ns = su->start_ns;
     c->target = cfg->count * (uint64_t)c->nprod;

@@ -50,6 +50,7 @@ long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
         r->seq = seq;
         r->producer = p;
         r->bytes = (uint32_t)rb;
+        alog_journal_note(st->journal, r->collect_ns);
     }
     s->received += n;
     return (long)n;

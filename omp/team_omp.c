@@ -39,6 +39,7 @@ ALOG_EMIT int emit_list(void *self, alog_record *r)
 {
     emit_state *e = self;
     r->collect_ns = alog_store_work(&e->store, r->produce_ns);
+    alog_journal_note(e->store.journal, r->collect_ns);
     return 0;
 }
 

@@ -72,6 +72,7 @@ static int drain_one(omp_run *run, producer *p, size_t *moved)
                 }
                 *s = first[j];
                 s->collect_ns = alog_store_work(&p->store, now);
+                alog_journal_note(p->store.journal, s->collect_ns);
             }
         }
         alog_ring_release(p->ring, n);
@@ -267,7 +268,9 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     for (unsigned i = 0; i < n && rc == 0; i++) {
         producer *p = &run->p[i];
         p->list = alog_result_list(res, i);
-        p->store = (alog_store){.list = p->list, .work = cfg->collect_work};
+        p->store = (alog_store){
+            .list = p->list, .work = cfg->collect_work,
+            .journal = alog_journal_bind(cfg->journal_file, res, i)};
         p->interval_ns = alog_config_interval_ns(cfg, i);
         p->count = cfg->count;
         p->fail_after = i == n - 1 ? cfg->fail_after : -1;

@@ -135,6 +135,11 @@ const alog_opt alog_core_options[] = {
      .jobs = J_BOTH, .kind = ALOG_OPT_STRING, .off = F(output),
      .group = ALOG_OG_OUT,
      .help = "write the report to FILE (atomically)", .def = "stdout"},
+    {.name = "journal", .arg = "FILE", .models = M_RUN, .jobs = J_LOG,
+     .kind = ALOG_OPT_STRING, .off = F(journal), .group = ALOG_OG_OUT,
+     .help = "append the records collected to FILE as CSV record rows, in "
+             "blocks, while the run goes on (a collector killed loses at "
+             "most the last block of each producer)"},
     {.name = "number", .arg = "N", .models = M_RUN, .jobs = J_PRIMES,
      .kind = ALOG_OPT_U64, .off = F(primes.number), .ulo = 0,
      .uhi = UINT64_MAX,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "journal.h"
 #include "options.h"
 
 static const char *const job_names[] = {
@@ -53,6 +54,23 @@ static int open_output(alog_output *out, const alog_config *cfg,
     return rc;
 }
 
+/* --journal: created (or emptied) before anything runs; a path that
+ * cannot be written is bad input (exit 2). */
+static int open_journal(alog_config *cfg, const alog_diag *d)
+{
+    if (cfg->journal == NULL || cfg->job != ALOG_JOB_LOG)
+        return ALOG_OK;
+    errno = 0;
+    int rc = alog_journal_open(&cfg->journal_file, cfg->journal, d);
+    if (rc != ALOG_OK) {
+        alog_say(d, "--journal '%s': %s", cfg->journal,
+                 rc == ALOG_ESYS && errno ? strerror(errno)
+                                          : alog_strerror(rc));
+        return ALOG_EINVAL;
+    }
+    return ALOG_OK;
+}
+
 /* Close the output.  A report that cannot be finished (the job's write
  * failed: ALOG_EIO, or the close) turns the run into a failure (exit 1),
  * said here, once, with the file and why (alog_reason); any old file is
@@ -91,10 +109,18 @@ static int run_job(const alog_program *p, const alog_program_job *j,
     alog_output out = {0};
     if (root)
         rc = open_output(&out, cfg, d);
+    if (root && rc == ALOG_OK) {
+        rc = open_journal(cfg, d);
+        if (rc != ALOG_OK)
+            (void)alog_output_close(&out, 0);
+    }
     rc = agree(p, rc);
     if (rc != ALOG_OK)
         return rc;
     rc = j->run(cfg, root ? out.f : NULL, d, p->ctx);
+    /* A journal that failed was said when it failed: the run went on. */
+    (void)alog_journal_close(cfg->journal_file);
+    cfg->journal_file = NULL;
     if (root)
         rc = close_output(&out, cfg, d, rc);
     return agree(p, rc);

@@ -5,6 +5,7 @@
  * (writer.c, shared with the primes report) decide how cells look.
  */
 #include "alog.h"
+#include "journal.h"
 #include "writer.h"
 
 #include <stdlib.h>
@@ -189,6 +190,8 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
     rc = rc ? rc : alog_result_header(res, "work", "%llu",
                                       (unsigned long long)cfg->work);
     rc = rc ? rc : alog_result_header(res, "format", "%s", format_names[fmt]);
+    if (cfg->journal != NULL)
+        rc = rc ? rc : alog_result_header(res, "journal", "%s", cfg->journal);
     free(iv);
     return rc;
 }
@@ -472,8 +475,22 @@ int alog_report_write(FILE *out, const alog_config *cfg,
                        (cfg->show == ALOG_SHOW_AUTO &&
                         records <= AUTO_MAX_RECORDS);
 
+    /* The journal is complete before the report says how it ended; the
+     * report's times count from the journal's epoch, so the journal's
+     * rows are the report's. */
+    alog_journal_finish(cfg->journal_file);
+    const char *jerr = alog_journal_error(cfg->journal_file);
+    int64_t epoch = 0;
+    int jepoch = alog_journal_epoch(cfg->journal_file, &epoch);
+    char epoch_ns[32];
+    snprintf(epoch_ns, sizeof epoch_ns, "%lld", jepoch ? (long long)epoch : 0);
+
     w.ops->begin(&w);
     alog_writer_headers(&w, res);
+    if (jepoch)
+        w.ops->header(&w, "epoch_ns", epoch_ns);
+    if (jerr != NULL)
+        w.ops->header(&w, "journal_error", jerr);
     if (cfg->show == ALOG_SHOW_AUTO && !show_records)
         w.ops->header(&w, "records_shown", "no (use --timeline)");
     alog_writer_flush(&w);
@@ -482,7 +499,8 @@ int alog_report_write(FILE *out, const alog_config *cfg,
 
     int rc = ALOG_OK;
     if (show_records) {
-        int64_t epoch = report_epoch(res);
+        if (!jepoch)
+            epoch = report_epoch(res);
         rc = write_records(&w, res, epoch);
         if (rc == ALOG_OK)
             rc = write_timeline(&w, res, epoch);
@@ -494,4 +512,30 @@ int alog_report_write(FILE *out, const alog_config *cfg,
     if (rc == ALOG_EIO || (rc == ALOG_OK && w.failed))
         rc = alog_writer_status(&w); /* errno: why, for the message */
     return rc;
+}
+
+/* ---- the journal's rows (journal.c): the same writer and columns -------- */
+
+void alog_report_journal_head(FILE *f, const alog_result *res,
+                              const char *key, const char *value)
+{
+    alog_writer w;
+    alog_writer_init(&w, f, ALOG_FMT_CSV);
+    alog_writer_headers(&w, res);
+    if (key != NULL)
+        w.ops->header(&w, key, value);
+    w.ops->section(&w, &records_section, NULL);
+}
+
+void alog_report_journal_rows(FILE *f, const alog_reclist *l, size_t from,
+                              size_t n, int64_t epoch)
+{
+    alog_writer w;
+    alog_writer_init(&w, f, ALOG_FMT_CSV);
+    w.cur = &records_section; /* rows only: the column row is the head's */
+    for (size_t i = from; i < from + n; i++) {
+        const alog_record *r = alog_reclist_at(l, i);
+        if (r != NULL)
+            record_row(&w, l, r, 0, epoch);
+    }
 }

@@ -9,6 +9,7 @@
 #define ALOG_TRANSPORT_H
 
 #include "alog.h"
+#include "journal.h"
 
 /** What a run gets besides its configuration. */
 typedef struct alog_run_env {
@@ -63,13 +64,16 @@ extern const alog_transport *const alog_async_transports[]; ///< --readers
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, FILE *out);
 
-/** Where a collector stores a record: its list, and the CPU work each
- * record costs there (--collect-work).  With work, collect_ns is stamped
- * after the work, when the record is really stored. */
+/** Where a collector stores a record: its list, the CPU work each record
+ * costs there (--collect-work), and the list's --journal block.  With
+ * work, collect_ns is stamped after the work, when the record is really
+ * stored.  Whoever stores into list without alog_store_emit calls
+ * alog_journal_note(s->journal, collect_ns) once the record is complete. */
 typedef struct alog_store {
     alog_reclist *list; ///< the producer's list
     uint64_t work;      ///< alog_work steps per record
     uint64_t sink;      ///< their results: the work is not elided
+    alog_journal_block *journal; ///< alog_journal_bind's, NULL: none
 } alog_store;
 
 /** An alog_emit_fn for decoders: arg is an alog_store. */

@@ -81,8 +81,9 @@ static int epoll_open(void **ctx, const alog_config *cfg,
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
         alog_decoder_init(&x->p[i].dec, cfg->async.wire, cfg->async.n_exec > 0, i);
-        x->p[i].store = (alog_store){.list = alog_result_list(res, i),
-                                     .work = cfg->collect_work};
+        x->p[i].store = (alog_store){
+            .list = alog_result_list(res, i), .work = cfg->collect_work,
+            .journal = alog_journal_bind(cfg->journal_file, res, i)};
     }
     int rc = alog_pipes_start(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK,
                               env->diag);

@@ -95,4 +95,4 @@ alog_add_case(faults_producer_not_a_program LABELS faults async PROCESSORS 1
   ENV ALOG_PRODUCER=${NOT_A_PROGRAM}
   CHECK --exit 1 --stdout-empty
   --stderr-line "alog-async: cannot start producer 0 (${NOT_A_PROGRAM}): posix_spawn: Exec format error"
-  -- ${A} -n 2 --count 1)
+  -- ${A} -n 1 --count 1)

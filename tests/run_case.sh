@@ -33,6 +33,11 @@
 #                         (no temporary next to it); stdout must be empty
 #   --tmp-empty           @TMP@ is empty afterwards (a failed run left nothing)
 #   --check "ARGS"        the output piped into alog-check ARGS ($ALOG_CHECK)
+#   --journal NAME        the run's --journal file is @TMP@/NAME: it must
+#                         exist (and may be left next to a --file report)
+#   --journal-check "ARGS" the journal piped into alog-check --journal ARGS
+#   --journal-rows        the journal's record rows are the output's, as a
+#                         set (and there is at least one)
 #   --lines TEXT=N        exactly N output lines contain TEXT (fixed string)
 #   --lines-re ERE:N      exactly N output lines match ERE
 #   --grep ERE            some output line matches ERE
@@ -52,6 +57,8 @@
 set -u
 
 expect=0 timeout='' sigint='' fault='' mpi_np='' mpi_args='' file='' tmp_empty=0
+journal=''
+
 primes_ref='' primes_args='' stopped=0
 checks=() # pairs: check name, argument (checked in the order given)
 bad=0
@@ -76,13 +83,14 @@ parse_options() {
         --mpi) mpi_np=$2 ;;
         --mpi-args) mpi_args=$2 ;;
         --file) file=$2 ;;
+        --journal) journal=$2 ;;
         --tmp-empty) tmp_empty=1; shift; continue ;;
         --stopped) stopped=1; shift; continue ;;
         --primes) primes_ref=$2; primes_args=${3-}; shift ;;
         --stderr-line | --stderr-grep | --check | --lines | --lines-re | --grep | --header | \
-            --oversubscribed | --stderr-over)
+            --oversubscribed | --stderr-over | --journal-check)
             checks+=("$1" "$2") ;;
-        --stderr-empty | --stdout-empty)
+        --stderr-empty | --stdout-empty | --journal-rows)
             checks+=("$1" ""); shift; continue ;;
         --) shift; command=("$@"); return ;;
         *) usage "unknown option '$1'" ;;
@@ -256,7 +264,7 @@ check_files() {
         out=$work/tmp/$file
         [[ -f $out ]] || fail "no report file $file"
         # shellcheck disable=SC2010 # names made by the program under test
-        left=$(ls -A "$work/tmp" | grep -vx -- "$file")
+        left=$(ls -A "$work/tmp" | grep -vx -e "$file" -e "${journal:-$file}")
         [[ -z $left ]] || fail "files left next to the report: $left"
     fi
     if ((tmp_empty)); then
@@ -313,6 +321,24 @@ check_one() {
             fail "header $key='$(header "$key")' does not match '$ere'"
         fi ;;
     --oversubscribed) check_oversubscribed "$arg" ;;
+    --journal-check)
+        if [[ ! -f $work/tmp/$journal ]]; then
+            fail "no journal $journal"
+        else
+            # shellcheck disable=SC2086 # ARGS are words on purpose
+            "${ALOG_CHECK:-alog-check}" --journal $arg <"$work/tmp/$journal" ||
+                fail "alog-check --journal $arg"
+        fi ;;
+    --journal-rows)
+        got=$(grep -c '^record,' "$work/tmp/$journal" 2>/dev/null)
+        if [[ ${got:-0} -eq 0 ]]; then
+            fail "no record rows in the journal $journal"
+        elif ! diff <(grep '^record,' "$work/tmp/$journal" | sort) \
+            <(grep '^record,' "$out" | sort) >/dev/null; then
+            fail "the journal's $got record rows are not the report's"
+        else
+            echo "journal: the report's $got record rows"
+        fi ;;
     --stderr-over)
         check_oversubscribed "$arg"
         if (($arg > $(getconf _NPROCESSORS_ONLN))); then
