@@ -229,6 +229,9 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
         .fail_after = su->rank == su->size - 1 ? cfg->fail_after : -1,
         .work = cfg->work,
     };
+    alog_clock clk;
+    if (alog_clock_init(&clk, cfg->clock) == 0)
+        spec.clock = &clk;
     alog_produce_end end;
     alog_produce(&spec, &mpi_ops, &p, alog_stop_flag(), &end);
     volatile uint64_t keep = end.sink; /* --work is not optimised out */

@@ -79,6 +79,9 @@ static void produce(omp_run *run, producer *p, unsigned i)
         .fail_after = p->fail_after,
         .work = run->work,
     };
+    alog_clock clk; /* each thread its own: anchors are not shared */
+    if (alog_clock_init(&clk, run->clock) == 0)
+        spec.clock = &clk;
     alog_produce_end end;
     emit_state e = {.store = p->store, .ring = p->ring};
     /* Two instances of the one loop, each with its emit inlined. */

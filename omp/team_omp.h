@@ -50,6 +50,7 @@ typedef struct omp_run {
     unsigned n;
     producer *p; /* n of them, each on its own lines */
     uint64_t work;
+    int clock;          /* ALOG_CLOCK_*: what the threads stamp with */
     uint32_t bytes;
     int64_t start_ns, end_ns; /* end: duration limit, INT64_MAX if none */
     pthread_t team;

@@ -256,6 +256,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     run->mode = mode;
     run->n = n;
     run->work = cfg->work;
+    run->clock = cfg->clock;
     run->bytes = cfg->payload ? cfg->payload : (uint32_t)sizeof(alog_record);
     run->p = aligned_alloc(LINE, n * sizeof *run->p);
     if (!run->p) {

@@ -96,6 +96,9 @@ int main(int argc, char **argv)
         .fail_after = cfg.fail_after,
         .work = cfg.work,
     };
+    alog_clock clk;
+    if (alog_clock_init(&clk, cfg.clock) == 0)
+        spec.clock = &clk; /* else tsc was refused at parse time */
     alog_produce_end end;
     alog_produce(&spec, &pipe_ops, &o, alog_stop_flag(), &end);
     volatile uint64_t keep = end.sink; /* --work is not optimised out */

@@ -488,6 +488,12 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
     if (rc == ALOG_PARSE_OK && !count_set &&
         (duration_set || cfg->async.n_exec > 0))
         cfg->count = 0;
+    /* Asked for by name, the TSC must be one that can be trusted. */
+    if (rc == ALOG_PARSE_OK && cfg->clock == ALOG_CLOCK_TSC &&
+        !alog_tsc_invariant())
+        return bad(&e, "--clock 'tsc': this CPU's TSC is not invariant "
+                       "(no constant_tsc and nonstop_tsc): use monotonic "
+                       "or auto");
     return rc;
 }
 

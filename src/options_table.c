@@ -26,6 +26,12 @@ static double default_intervals[] = {0.2, 0.1, 1.0, 0.01};
 
 static const alog_opt_choice wire_choices[] = {
     {"text", ALOG_WIRE_TEXT}, {"binary", ALOG_WIRE_BINARY}, {NULL, 0}};
+static const alog_opt_choice clock_choices[] = {
+    {"monotonic", ALOG_CLOCK_MONOTONIC},
+    {"tsc", ALOG_CLOCK_TSC},
+    {"auto", ALOG_CLOCK_AUTO},
+    {NULL, 0},
+};
 static const alog_opt_choice readers_choices[] = {
     {"epoll", ALOG_READERS_EPOLL}, {"threads", ALOG_READERS_THREADS},
     {NULL, 0}};
@@ -90,6 +96,13 @@ const alog_opt alog_core_options[] = {
      .group = ALOG_OG_RUN, .help = "testing: the last producer stops after K "
                              "records",
      .def = "never"},
+    {.name = "clock", .arg = "monotonic|tsc|auto", .models = M_ALL,
+     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(clock),
+     .choices = clock_choices, .group = ALOG_OG_RUN,
+     .help = "what producers stamp records with: clock_gettime, or the "
+             "CPU's invariant TSC converted to the same CLOCK_MONOTONIC ns "
+             "(cheaper to read); auto: tsc where it is invariant",
+     .def = "monotonic"},
     {.name = "stall-timeout", .arg = "S", .models = M_RUN, .jobs = J_LOG,
      .kind = ALOG_OPT_DOUBLE, .off = F(stall_timeout), .dlo = 0,
      .dhi = 31536000.0, .group = ALOG_OG_RUN,

@@ -36,6 +36,8 @@ typedef struct alog_produce_spec {
     uint64_t count;      ///< records to make; 0: until the end or a stop
     int64_t fail_after;  ///< end short after this many records; -1: never
     uint64_t work;       ///< alog_work steps per record (producer-side work)
+    alog_clock *clock;   ///< the stamp clock (the caller's, one per
+                         ///< thread); NULL: clock_gettime
 } alog_produce_spec;
 
 /** The model's side of the loop.  self is the model's own state. */
@@ -67,14 +69,20 @@ typedef struct alog_produce_end {
 
 /** Stamp of an unthrottled record without work: nothing happens between
  * its schedule and its emission, so one clock read serves both. */
-static inline int64_t alog_produce_stamp(int paced, uint64_t work,
-                                         int64_t sched, uint64_t *sink)
+static inline int64_t alog_produce_stamp(alog_clock *clk, int paced,
+                                         uint64_t work, int64_t sched,
+                                         uint64_t *sink)
 {
     if (work > 0) {
         *sink += alog_work(work);
-        return alog_now_ns();
+        return alog_clock_now(clk);
     }
-    return paced ? alog_now_ns() : sched;
+    if (!paced)
+        return sched;
+    /* It waited for sched on CLOCK_MONOTONIC: a TSC conversion a few
+     * hundred ns off must not make it early. */
+    int64_t t = alog_clock_now(clk);
+    return t > sched ? t : sched;
 }
 
 /** Wait for the common start (asleep, or the model's approach first).
@@ -103,6 +111,7 @@ alog_produce(const alog_produce_spec *s, const alog_produce_ops *ops,
     const int paced = s->interval_ns > 0;
     const uint64_t work = s->work;
     const int64_t stop_at = s->end_ns;
+    alog_clock *const clk = s->clock;
     uint64_t limit = s->count > 0 ? s->count : UINT64_MAX, k = 0, sink = 0;
     int limit_short = 0, err = 0;
     if (s->fail_after >= 0 && (uint64_t)s->fail_after < limit) {
@@ -139,11 +148,11 @@ alog_produce(const alog_produce_spec *s, const alog_produce_ops *ops,
                 status = ALOG_PS_STOPPED;
                 break;
             }
-            sched = alog_now_ns();
+            sched = alog_clock_now(clk);
             if (sched >= stop_at)
                 break;
         }
-        int64_t made = alog_produce_stamp(paced, work, sched, &sink);
+        int64_t made = alog_produce_stamp(clk, paced, work, sched, &sink);
         alog_record *at = ops->slot ? ops->slot(self) : &r;
         if (at == NULL) {
             status = ALOG_PS_SHORT;

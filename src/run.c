@@ -130,6 +130,26 @@ static unsigned run_producers(const alog_config *cfg)
     return cfg->async.n_exec > 0 ? cfg->async.n_exec : alog_config_producers(cfg);
 }
 
+/* What the producers stamp with; for the TSC, this process's own
+ * calibration as a sample (each producer calibrates and re-anchors its
+ * own, alog_clock). */
+static int stamp_clock_header(alog_result *res, const alog_config *cfg)
+{
+    alog_clock c;
+    if (cfg->clock == ALOG_CLOCK_MONOTONIC || alog_clock_init(&c, cfg->clock) ||
+        !c.tsc)
+        return alog_result_header(res, "stamp_clock", "CLOCK_MONOTONIC%s",
+                                  cfg->clock == ALOG_CLOCK_AUTO
+                                      ? " (auto: no invariant TSC)"
+                                      : "");
+    return alog_result_header(
+        res, "stamp_clock",
+        "tsc (invariant; %.6f ns per tick over a 2 ms look, then "
+        "re-anchored on CLOCK_MONOTONIC every 10 ms growing to 100 ms; "
+        "stamps in CLOCK_MONOTONIC ns)",
+        (double)c.mult / 4294967296.0);
+}
+
 /* Header keys and per-producer targets: everything known before start. */
 static int run_describe(alog_result *res, const alog_transport *t,
                         const alog_config *cfg, const char *model)
@@ -141,6 +161,8 @@ static int run_describe(alog_result *res, const alog_transport *t,
                                 (unsigned long long)cfg->collect_work);
     if (rc == 0)
         rc = alog_result_header(res, "transport", "%s", t->name);
+    if (rc == 0)
+        rc = stamp_clock_header(res, cfg);
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
         if (cfg->async.n_exec > 0) {

@@ -355,6 +355,10 @@ static int spawn_producer(alog_child *c, const char *path,
     }
     argv[k++] = "--wire";
     argv[k++] = cfg->async.wire == ALOG_WIRE_BINARY ? "binary" : "text";
+    if (cfg->clock != ALOG_CLOCK_MONOTONIC) {
+        argv[k++] = "--clock";
+        argv[k++] = cfg->clock == ALOG_CLOCK_TSC ? "tsc" : "auto";
+    }
     snprintf(a_payload, sizeof a_payload, "%u", cfg->payload);
     argv[k++] = "--payload";
     argv[k++] = a_payload;

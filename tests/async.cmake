@@ -165,3 +165,30 @@ alog_add_case(async_output_full LABELS async PROCESSORS 4
 alog_add_case(async_stdout_full LABELS async PROCESSORS 4
   CHECK --exit 1 --
   sh -c "exec \"$0\" --interval 0.001 --count 3 > /dev/full" ${A})
+
+# --clock: producers stamp with the TSC where it is invariant (auto), the
+# records stay CLOCK_MONOTONIC ns (alog-check: sched <= produce <= collect,
+# produce times never back), paced and unthrottled; asked for by name on a
+# CPU without an invariant TSC (a fake cpuinfo), one line and exit 2.
+foreach(iv 0 0.001)
+  alog_add_case(async_clock_auto_${iv} LABELS async PROCESSORS 3
+    CHECK --check "--producers 2 --count 2000" --grep "^# stamp_clock=" --
+    ${A} -n 2 --interval ${iv} --count 2000 --clock auto --wire binary
+    --format csv --timeline)
+endforeach()
+set(NO_TSC ${CMAKE_CURRENT_BINARY_DIR}/cpuinfo-no-tsc)
+file(WRITE ${NO_TSC} "processor\t: 0\nflags\t\t: fpu tsc constant_tsc msr\n")
+alog_add_case(async_clock_tsc_refused LABELS async bad PROCESSORS 1
+  ENV ALOG_CPUINFO=${NO_TSC}
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-async: --clock 'tsc': this CPU's TSC is not invariant (no constant_tsc and nonstop_tsc): use monotonic or auto (see --help)" --
+  ${A} --clock tsc)
+alog_add_case(async_clock_auto_fallback LABELS async PROCESSORS 3
+  ENV ALOG_CPUINFO=${NO_TSC}
+  CHECK --check "--producers 2 --count 50"
+  --header "stamp_clock=^CLOCK_MONOTONIC \\(auto: no invariant TSC\\)$" --
+  ${A} -n 2 --interval 0.001 --count 50 --clock auto --format csv --timeline)
+alog_add_case(async_clock_bad LABELS async bad PROCESSORS 1
+  CHECK --exit 2 --stdout-empty
+  --stderr-line "alog-async: --clock 'rdtsc': must be one of monotonic|tsc|auto (see --help)" --
+  ${A} --clock rdtsc)

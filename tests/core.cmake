@@ -10,6 +10,7 @@ alog_add_unit(test_merge ${CMAKE_CURRENT_SOURCE_DIR}/test_merge.c
               WRAP malloc calloc LABELS core)
 alog_add_unit(test_pace ${CMAKE_CURRENT_SOURCE_DIR}/test_pace.c
               WRAP clock_nanosleep LABELS core)
+alog_add_unit(test_clock ${CMAKE_CURRENT_SOURCE_DIR}/test_clock.c LABELS core)
 alog_add_unit(test_stats ${CMAKE_CURRENT_SOURCE_DIR}/test_stats.c
               WRAP malloc LABELS core)
 alog_add_unit(test_result ${CMAKE_CURRENT_SOURCE_DIR}/test_result.c

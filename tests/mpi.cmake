@@ -75,6 +75,10 @@ if(ALOG_HAVE_MPI)
     -- ${M} --collect blocking --fail-after 13 --batch 5 --interval 0
        --count 50 --format csv)
   # Stop by time: whatever count, complete and in order.
+  # --clock auto: the ranks stamp with the TSC where it is invariant.
+  alog_add_case(mpi_clock_auto LABELS mpi MPI 3 TIMEOUT 60
+    CHECK --check "--producers 2 --count 500" --grep "^# stamp_clock="
+    -- ${M} --rate 1000 --count 500 --clock auto --format csv --timeline)
   alog_add_case(mpi_duration LABELS mpi MPI 3 TIMEOUT 60
     CHECK --check "--producers 2 --min 2"
     -- ${M} --rate 100 --duration 0.3 --format csv)

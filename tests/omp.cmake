@@ -83,6 +83,13 @@ if(ALOG_HAVE_OPENMP)
     --timeline)
   # The environment report: binding, places, CPU per thread,
   # oversubscription (more threads than cores) with its warning.
+  # --clock auto: the threads stamp with the TSC where it is invariant.
+  foreach(collect none thread)
+    alog_add_case(omp_clock_auto_${collect} LABELS omp PROCESSORS 3
+      CHECK --check "--producers 2 --count 2000" --grep "^# stamp_clock=" --
+      ${O} --collect ${collect} -n 2 --interval 0 --count 2000 --clock auto
+      --format csv --timeline)
+  endforeach()
   alog_add_case(omp_env_binding LABELS omp PROCESSORS 2 ENV OMP_PROC_BIND=close OMP_PLACES=cores
     CHECK --check "--producers 2 --count 5" --lines "# omp_proc_bind=close (close)=1"
     --lines "# omp_places=cores (=1" --lines "# openmp==1" --lines ",omp thread 0/2 cpu =1"
