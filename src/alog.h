@@ -93,7 +93,7 @@ typedef struct alog_clock {
     int64_t ns0;             ///< ... and CLOCK_MONOTONIC then
     uint64_t mult;           ///< ns per tick, << 32
     uint64_t tsc_base;       ///< the first anchor (the frequency's base)
-    int64_t ns_base;
+    int64_t ns_base;         ///< CLOCK_MONOTONIC at the first anchor
     uint64_t next_tsc;       ///< re-anchor once the TSC passes this
     uint64_t period;         ///< ticks between anchors
     int64_t last_ns;         ///< the latest stamp handed out
@@ -118,6 +118,7 @@ int64_t alog_clock_finish(alog_clock *c);
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
+/** 1 where the CPU has a TSC that rdtsc reads (x86), else 0. */
 #define ALOG_HAVE_TSC 1
 #else
 #define ALOG_HAVE_TSC 0
