@@ -121,6 +121,7 @@ int64_t alog_clock_finish(alog_clock *c);
 /** 1 where the CPU has a TSC that rdtsc reads (x86), else 0. */
 #define ALOG_HAVE_TSC 1
 #else
+/** 1 where the CPU has a TSC that rdtsc reads (x86), else 0. */
 #define ALOG_HAVE_TSC 0
 #endif
 
