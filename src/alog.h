@@ -156,6 +156,12 @@ int alog_decoder_commit(alog_decoder *d, size_t n, int64_t now_ns,
 /** Copying convenience: space + memcpy + commit. */
 int alog_decoder_feed(alog_decoder *d, const void *data, size_t n,
                       int64_t now_ns, alog_emit_fn emit, void *arg);
+/** Parse n bytes where they lie, in a buffer the caller owns (an io_uring
+ * provided buffer): no copy but of a record split at either end, which
+ * the decoder keeps.  data is only read, and free for reuse on return.
+ * Same records, counts and return codes as alog_decoder_feed. */
+int alog_decoder_feed_external(alog_decoder *d, const void *data, size_t n,
+                               int64_t now_ns, alog_emit_fn emit, void *arg);
 /** End of stream: a trailing unterminated line is emitted if foreign,
  * else counted as malformed. */
 int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
