@@ -330,7 +330,11 @@ enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
 enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
 
 /** The async model's options (alog-async; wire also alog-producer). */
-enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
+enum alog_readers {
+    ALOG_READERS_EPOLL = 0,   ///< one epoll loop
+    ALOG_READERS_THREADS = 1, ///< a reader thread per pipe
+    ALOG_READERS_URING = 2,   ///< one io_uring loop
+};
 /** alog_config.async: options of the async model. */
 typedef struct alog_async_opts {
     int wire;     ///< ALOG_WIRE_*
