@@ -248,6 +248,12 @@ int alog_decoder_commit(alog_decoder *d, size_t n, int64_t now_ns,
 /** Copying convenience: space + memcpy + commit. */
 int alog_decoder_feed(alog_decoder *d, const void *data, size_t n,
                       int64_t now_ns, alog_emit_fn emit, void *arg);
+/** Parse n bytes where they lie, in a buffer the caller owns (an io_uring
+ * provided buffer): no copy but of a record split at either end, which
+ * the decoder keeps.  data is only read, and free for reuse on return.
+ * Same records, counts and return codes as alog_decoder_feed. */
+int alog_decoder_feed_external(alog_decoder *d, const void *data, size_t n,
+                               int64_t now_ns, alog_emit_fn emit, void *arg);
 /** End of stream: a trailing unterminated line is emitted if foreign,
  * else counted as malformed. */
 int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
@@ -416,7 +422,11 @@ enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
 enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
 
 /** The async model's options (alog-async; wire also alog-producer). */
-enum alog_readers { ALOG_READERS_EPOLL = 0, ALOG_READERS_THREADS = 1 };
+enum alog_readers {
+    ALOG_READERS_EPOLL = 0,   ///< one epoll loop
+    ALOG_READERS_THREADS = 1, ///< a reader thread per pipe
+    ALOG_READERS_URING = 2,   ///< one io_uring loop
+};
 /** alog_config.async: options of the async model. */
 typedef struct alog_async_opts {
     int wire;     ///< ALOG_WIRE_*

@@ -231,6 +231,73 @@ int alog_decoder_feed(alog_decoder *d, const void *data, size_t n,
     return alog_decoder_commit(d, n, now_ns, emit, arg);
 }
 
+/* Bytes of data that complete the pending tail's record: up to the next
+ * newline (text), the frame header's length field or the frame's end
+ * (binary); all of data where that is not known (a bad stretch). */
+static size_t tail_need(const alog_decoder *d, const char *data, size_t n)
+{
+    size_t have = d->len - d->off, need = n;
+    if (d->skipping)
+        return n;
+    if (d->foreign || d->wire == ALOG_WIRE_TEXT) {
+        const char *nl = memchr(data, '\n', n);
+        need = nl ? (size_t)(nl - data) + 1 : n;
+    } else if (have < 8) {
+        need = 8 - have;
+    } else {
+        const unsigned char *p = (const unsigned char *)d->buf + d->off;
+        uint32_t flen = get_u32(p + 4);
+        if (get_u32(p) == ALOG_FRAME_MAGIC && flen > have)
+            need = flen - have;
+    }
+    return need < n ? need : n;
+}
+
+/* Append n bytes to the own buffer unparsed (for the next parse). */
+static int keep(alog_decoder *d, const char *p, size_t n)
+{
+    char *s = alog_decoder_space(d, n, NULL);
+    if (!s)
+        return ALOG_ENOMEM;
+    memcpy(s, p, n);
+    d->len += n;
+    return 0;
+}
+
+int alog_decoder_feed_external(alog_decoder *d, const void *data, size_t n,
+                               int64_t now_ns, alog_emit_fn emit, void *arg)
+{
+    const char *p = data;
+    /* A record split across buffers is completed in the own buffer, with
+     * just the bytes it lacks. */
+    while (n > 0 && d->off < d->len) {
+        size_t k = tail_need(d, p, n);
+        int rc = alog_decoder_feed(d, p, k, now_ns, emit, arg);
+        p += k;
+        n -= k;
+        if (rc) /* an emit stop: the rest waits, as after a feed */
+            return n > 0 && keep(d, p, n) != 0 ? ALOG_ENOMEM : rc;
+    }
+    if (n == 0)
+        return 0;
+    /* The rest is parsed where it lies: the parsers only read d->buf.
+     * What is left (a split record, or what an emit stop left) is copied
+     * so that the caller may reuse its buffer. */
+    char *own = d->buf;
+    size_t cap = d->cap;
+    d->buf = (char *)(uintptr_t)p;
+    d->len = d->cap = n;
+    d->off = 0;
+    int rc = parse(d, now_ns, emit, arg);
+    size_t off = d->off, len = d->len;
+    d->buf = own;
+    d->cap = cap;
+    d->off = d->len = 0;
+    if (off < len && keep(d, p + off, len - off) != 0)
+        return ALOG_ENOMEM;
+    return rc;
+}
+
 int alog_decoder_finish(alog_decoder *d, int64_t now_ns, alog_emit_fn emit,
                         void *arg)
 {

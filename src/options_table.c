@@ -34,7 +34,7 @@ static const alog_opt_choice clock_choices[] = {
 };
 static const alog_opt_choice readers_choices[] = {
     {"epoll", ALOG_READERS_EPOLL}, {"threads", ALOG_READERS_THREADS},
-    {NULL, 0}};
+    {"uring", ALOG_READERS_URING}, {NULL, 0}};
 static const alog_opt_choice format_choices[] = {
     {"table", ALOG_FMT_TABLE}, {"csv", ALOG_FMT_CSV}, {"json", ALOG_FMT_JSON},
     {NULL, 0}};
@@ -119,10 +119,11 @@ const alog_opt alog_core_options[] = {
      .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.wire),
      .choices = wire_choices, .group = ALOG_OG_ASYNC,
      .help = "record encoding on the pipes", .def = "text"},
-    {.name = "readers", .arg = "epoll|threads", .models = M_ASYNC,
+    {.name = "readers", .arg = "epoll|threads|uring", .models = M_ASYNC,
      .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.readers),
      .choices = readers_choices, .group = ALOG_OG_ASYNC,
-     .help = "one epoll loop, or one reader thread per pipe",
+     .help = "one epoll loop, one reader thread per pipe, or one io_uring "
+             "loop",
      .def = "epoll"},
     {.name = "exec", .arg = "CMD", .models = M_ASYNC, .jobs = J_LOG,
      .kind = ALOG_OPT_EXEC, .off = F(async.exec), .group = ALOG_OG_ASYNC,

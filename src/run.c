@@ -21,6 +21,7 @@
 const alog_transport *const alog_transports[] = {
     &alog_transport_epoll,
     &alog_transport_threads,
+    &alog_transport_uring,
     &alog_transport_dummy,
     NULL,
 };
@@ -28,6 +29,7 @@ const alog_transport *const alog_transports[] = {
 const alog_transport *const alog_async_transports[] = {
     &alog_transport_epoll,
     &alog_transport_threads,
+    &alog_transport_uring,
     NULL,
 };
 

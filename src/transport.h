@@ -49,12 +49,15 @@ typedef struct alog_transport {
 extern const alog_transport alog_transport_epoll;
 extern const alog_transport alog_transport_threads; ///< one thread per pipe
 extern const alog_transport alog_transport_dummy;   ///< the test double
+/** io_uring reads on every pipe (provided buffers, multishot where the
+ * kernel has them); built without liburing it only says so at open. */
+extern const alog_transport alog_transport_uring;
 
 /** Find `name` in a NULL-terminated table; NULL if absent. */
 const alog_transport *alog_transport_find(const alog_transport *const *table,
                                           const char *name);
 /** The core registry (NULL-terminated), and the async model's: the
- * collectors --readers names (epoll, threads; no test double). */
+ * collectors --readers names (epoll, threads, uring; no test double). */
 extern const alog_transport *const alog_transports[];
 extern const alog_transport *const alog_async_transports[]; ///< --readers
 

@@ -9,8 +9,11 @@ add_dependencies(test_run alog-producer)
 
 set(A $<TARGET_FILE:alog-async>)
 
-# Unthrottled: 4 producers x 20000 records, both wires x both collectors.
-foreach(readers epoll threads)
+# ALOG_ASYNC_READERS (top CMakeLists.txt): the collectors built here,
+# epoll, threads, and uring where liburing was found.
+
+# Unthrottled: 4 producers x 20000 records, both wires x every collector.
+foreach(readers ${ALOG_ASYNC_READERS})
   foreach(wire text binary)
     alog_add_case(async_flood_${readers}_${wire} LABELS async PROCESSORS 4
     CHECK --check "--producers 4 --count 20000" --stderr-over 5 --
@@ -19,8 +22,8 @@ foreach(readers epoll threads)
   endforeach()
 endforeach()
 
-# Paced producers at three rates; both collectors.
-foreach(readers epoll threads)
+# Paced producers at three rates; every collector.
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(async_paced_${readers} LABELS async PROCESSORS 4
     CHECK --check "--producers 3 --count 20" --stderr-over 4 --
     ${A} --interval 0.002,0.001,0.005 --count 20 --readers ${readers}
@@ -59,7 +62,7 @@ endif()
 
 # Foreign commands: each line is an event (an empty one too); CLOCK lines
 # are kept verbatim (once in the records, once in the timeline; quoted).
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(async_exec_${readers} LABELS async PROCESSORS 4
     CHECK --check "--producers 3 --count 3 --foreign"
     --lines "\"Clock 1603450000000 from 12345\"=4"
@@ -78,7 +81,7 @@ alog_add_case(async_exec_volume LABELS async PROCESSORS 3
 # own children end too; what it wrote by then is still collected), and
 # `expected` shows N.  Without the group kill `sleep 30` would hold the
 # pipe open past the timeout.
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(async_exec_count_${readers} LABELS async PROCESSORS 3
     TIMEOUT 20
     CHECK --check "--producers 2 --foreign --min 10" --stderr-over 3
@@ -95,7 +98,7 @@ alog_add_case(async_exec_duration LABELS async PROCESSORS 2 TIMEOUT 20
   --exec "$<TARGET_FILE:alog-producer> --interval 0.01 --count 100000")
 
 # A failing producer: reported (exit 1, 5 records), never dropped.
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(async_fail_after_${readers} LABELS async PROCESSORS 4
     CHECK --exit 3
     --check "--producers 4 --count 20 --short 3:5:exit"
@@ -112,7 +115,7 @@ alog_add_case(async_killed LABELS async PROCESSORS 3
   ${A} --format csv --timeline --exec "kill -9 $$" --exec "echo a && echo b")
 
 # SIGINT mid-run: exit 130, the report has what was collected, no gap.
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(async_sigint_${readers} LABELS async PROCESSORS 4
     CHECK --exit 130 --sigint 1
     --check "--producers 3 --status stopped --interrupted --min 50" --
@@ -139,7 +142,7 @@ alog_add_case(async_bad_payload LABELS async PROCESSORS 1
   -- ${A} --payload abc)
 alog_add_case(async_bad_readers LABELS async PROCESSORS 1
   CHECK --exit 2 --stdout-empty
-  --stderr-line "alog-async: --readers 'poll': must be one of epoll|threads (see --help)"
+  --stderr-line "alog-async: --readers 'poll': must be one of epoll|threads|uring (see --help)"
   -- ${A} --readers poll)
 alog_add_case(async_too_many_producers LABELS async PROCESSORS 1
   CHECK --exit 2 --stdout-empty
@@ -150,6 +153,43 @@ alog_add_case(async_producers_vs_exec LABELS async PROCESSORS 1
   CHECK --exit 2 --stdout-empty
   --stderr-line "alog-async: --producers '2': --exec gives 1 producer(s), one per command (see --help)"
   -- ${A} -n 2 --exec "echo hi")
+
+# The io_uring collector: its header keys and counters; its fallbacks
+# forced (ALOG_TEST_URING, for testing only): single-shot reads as on a
+# kernel without multishot ones, reads into the decoders as on one
+# without buffer rings; and where io_uring is unavailable, one line that
+# names the reason and suggests epoll, exit 1 (the machine's, not a
+# usage error), nothing written.
+if(ALOG_HAVE_URING)
+  alog_add_case(async_uring_header LABELS async PROCESSORS 3
+    CHECK --check "--producers 2 --count 20000"
+    --header "uring_multishot=^(yes|no)$" --header "uring_reads=^(multishot|single)$"
+    --header "uring_buffers=^8x262144$" --header "uring_taskrun=^(defer|coop|default)$"
+    --lines-re "^kind,records,.*,uring_enters,uring_cqes,uring_enters_per_record,uring_cqes_per_record,:1"
+    --stderr-over 3 --
+    ${A} -n 2 --interval 0 --count 20000 --wire binary --readers uring
+    --format csv --timeline)
+  foreach(mode single direct)
+    foreach(wire text binary)
+      alog_add_case(async_uring_${mode}_${wire} LABELS async PROCESSORS 4
+        ENV ALOG_TEST_URING=${mode}
+        CHECK --check "--producers 3 --count 10000" --header "uring_multishot=^no$"
+        --header "uring_reads=^${mode}$" --stderr-over 4 --
+        ${A} -n 3 --interval 0,0,0.0002 --count 10000 --payload 64
+        --wire ${wire} --readers uring --format csv --timeline)
+    endforeach()
+  endforeach()
+  alog_add_case(async_uring_unavailable LABELS async PROCESSORS 1
+    ENV ALOG_TEST_URING=unavailable
+    CHECK --exit 1 --stdout-empty
+    --stderr-line "alog-async: --readers uring: io_uring is unavailable here (io_uring_queue_init: Function not implemented), use --readers epoll" --
+    ${A} -n 2 --interval 0.001 --count 5 --readers uring)
+else()
+  alog_add_case(async_uring_not_built LABELS async PROCESSORS 1
+    CHECK --exit 2 --stdout-empty
+    --stderr-line "alog-async: --readers 'uring': this alog was built without liburing (apt-get install liburing-dev, then rebuild), use --readers epoll" --
+    ${A} -n 2 --interval 0.001 --count 5 --readers uring)
+endif()
 
 # The report file: complete, renamed into place, no temporary left.
 alog_add_case(async_output_file LABELS async PROCESSORS 4

@@ -7,7 +7,7 @@ set(A $<TARGET_FILE:alog-async>)
 # A producer stopped with SIGSTOP: silent past --stall-timeout (default
 # 2 s here), it is reported stalled with every record it sent, the others
 # go on to their end, exit 3.  Both by count and by duration.
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(faults_stall_count_${readers} LABELS faults async PROCESSORS 3
     TIMEOUT 40
     CHECK --exit 3 --fault "0.5 STOP args:alog-producer --id 1 "
@@ -102,7 +102,7 @@ endif()
 # A real out-of-memory (address space limit; not under sanitizers, whose
 # shadow memory needs far more): the same clean stop.
 if(NOT ALOG_SANITIZE)
-  foreach(readers epoll threads)
+  foreach(readers ${ALOG_ASYNC_READERS})
     alog_add_case(faults_oom_${readers} LABELS faults async PROCESSORS 3
       TIMEOUT 60
       CHECK --exit 1 --lines-re "^producer,[01],(short|stopped),0,:2"

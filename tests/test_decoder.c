@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -461,6 +462,125 @@ static void test_foreign_lines(void **state)
     }
 }
 
+/* Feed buf in chunks of `step` (0: every two-way split at `cut`) with the
+ * copying feed or the external one; each external chunk is scribbled over
+ * after the call, as a reused provided buffer would be.  With stop_every,
+ * emit stops every that many records and the same chunk is fed again
+ * empty until it parses.  Returns the sink; *lines and *bad the counts. */
+static sink *chunked(int wire, int foreign, const char *buf, size_t len,
+                     size_t step, size_t cut, int external, size_t stop_every,
+                     uint64_t *lines, uint64_t *bad)
+{
+    static char chunk[70000];
+    sink *s = new_sink();
+    alog_decoder d;
+    assert_int_equal(alog_decoder_init(&d, wire, foreign, 2), 0);
+    d.wire_id = 2;
+    size_t off = 0;
+    while (off < len) {
+        size_t k = step ? step : (off == 0 ? cut : len - off);
+        if (k > len - off)
+            k = len - off;
+        if (k > sizeof chunk)
+            k = sizeof chunk;
+        memcpy(chunk, buf + off, k);
+        s->stop_at = stop_every ? s->n + stop_every : 0;
+        int rc = external
+                     ? alog_decoder_feed_external(&d, chunk, k, 9, collect, s)
+                     : alog_decoder_feed(&d, chunk, k, 9, collect, s);
+        assert_true(rc == 0 || (stop_every && rc == 42));
+        memset(chunk, 0xAA, k);
+        s->stop_at = 0;
+        off += k;
+    }
+    assert_int_equal(alog_decoder_finish(&d, 9, collect, s), 0);
+    *lines = d.lines;
+    *bad = d.malformed;
+    alog_decoder_free(&d);
+    return s;
+}
+
+static void same_records(const sink *a, const sink *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_memory_equal(&a->rec[i], &b->rec[i], sizeof a->rec[i]);
+        assert_int_equal(a->has_text[i], b->has_text[i]);
+        assert_int_equal(a->tlen[i], b->tlen[i]);
+        assert_memory_equal(a->text[i], b->text[i], 64);
+    }
+}
+
+/* Both feeds agree chunk by chunk; returns the records found, and the
+ * malformed count in *bad (may be NULL). */
+static size_t external_agrees(int wire, int foreign, const char *buf,
+                              size_t len, size_t step, size_t cut,
+                              size_t stop_every, uint64_t *bad)
+{
+    uint64_t l1, b1, l2, b2;
+    sink *want = chunked(wire, foreign, buf, len, step, cut, 0, stop_every,
+                         &l1, &b1);
+    sink *got = chunked(wire, foreign, buf, len, step, cut, 1, stop_every,
+                        &l2, &b2);
+    same_records(want, got);
+    assert_int_equal(l1, l2);
+    assert_int_equal(b1, b2);
+    size_t n = got->n;
+    if (bad)
+        *bad = b2;
+    free(want);
+    free(got);
+    return n;
+}
+
+/* The external feed gives exactly what the copying feed gives, whatever
+ * the chunks: own text lines and frames (sizes up to the longest),
+ * garbage between frames, oversized and foreign lines, emit stops; and it
+ * keeps no pointer into a chunk after the call. */
+static void test_external(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {0, 64, 1000, 41, 0, 300, 60000};
+    static char buf[1 << 20];
+    static const size_t steps[] = {1, 3, 7, 40, 64, 100, 4096, 65536, 0};
+    for (int wire = 0; wire <= 1; wire++) {
+        size_t len = make_stream(wire, 2, 0, 60, sizes, 7, buf, sizeof buf);
+        if (wire == ALOG_WIRE_BINARY) {
+            /* Garbage inside frame 2 (1000 bytes from 104): its tail
+             * then reads as a bad stretch until the next magic. */
+            memmove(buf + 300, buf + 200, len - 200);
+            memset(buf + 200, 'x', 100);
+            len += 100;
+        }
+        for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+            if (steps[i] == 0) {
+                for (size_t cut = 1; cut < 2000; cut += 37)
+                    external_agrees(wire, 0, buf, len, 0, cut, 0, NULL);
+                continue;
+            }
+            uint64_t bad;
+            size_t n = external_agrees(wire, 0, buf, len, steps[i], 0, 0, &bad);
+            assert_int_equal(n, 60);
+            assert_int_equal(bad, wire == ALOG_WIRE_BINARY ? 1 : 0);
+            external_agrees(wire, 0, buf, len, steps[i], 0, 5, NULL);
+        }
+    }
+    /* Foreign lines: CR, empty, oversized, unterminated at the end. */
+    size_t len = 0;
+    len += (size_t)sprintf(buf + len, "Clock 1 from 2\r\n\nfree text\n");
+    memset(buf + len, 'y', 70000);
+    len += 70000;
+    len += (size_t)sprintf(buf + len, "\nafter 3 4\nlast, no newline");
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        if (steps[i] == 0)
+            continue;
+        assert_int_equal(
+            external_agrees(ALOG_WIRE_TEXT, 1, buf, len, steps[i], 0, 0, NULL),
+            5);
+        external_agrees(ALOG_WIRE_TEXT, 1, buf, len, steps[i], 0, 2, NULL);
+    }
+}
+
 /* A non-zero emit stops the feed and is returned; the rest stays and is
  * parsed by the next call. */
 static void test_emit_stop(void **state)
@@ -552,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_oversized),
         cmocka_unit_test(test_foreign_lines),
         cmocka_unit_test(test_emit_stop),
+        cmocka_unit_test(test_external),
         cmocka_unit_test(test_space_commit),
         cmocka_unit_test(test_enomem),
     };

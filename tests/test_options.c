@@ -258,6 +258,8 @@ static void test_every_option(void **state)
          assert_int_equal(cfg->async.wire, ALOG_WIRE_TEXT));
     BOTH(A, NOJOB, "--readers", "threads",
          assert_int_equal(cfg->async.readers, ALOG_READERS_THREADS));
+    BOTH(A, NOJOB, "--readers", "uring",
+         assert_int_equal(cfg->async.readers, ALOG_READERS_URING));
     BOTH(A, NOJOB, "--exec", "echo 1 2", {
         assert_int_equal(cfg->async.n_exec, 1);
         assert_string_equal(cfg->async.exec[0], "echo 1 2");
@@ -489,7 +491,7 @@ static void test_bad_values(void **state)
                   "(see --help)",
                "--wire", "json", NULL);
     expect_bad(A, "alog-async: --readers 'poll': must be one of "
-                  "epoll|threads (see --help)",
+                  "epoll|threads|uring (see --help)",
                "--readers=poll", NULL);
     expect_bad(A, "alog-async: --exec '': must be a command (see --help)",
                "--exec", "", NULL);

@@ -43,6 +43,10 @@ static void test_async(void **state)
         alog_transport_find(alog_async_transports,
                             alog_readers_name(ALOG_READERS_THREADS)),
         &alog_transport_threads);
+    assert_ptr_equal(
+        alog_transport_find(alog_async_transports,
+                            alog_readers_name(ALOG_READERS_URING)),
+        &alog_transport_uring);
 }
 
 #ifdef ALOG_TEST_MPI
