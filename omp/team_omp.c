@@ -23,9 +23,12 @@ void alog_omp_finish(omp_run *run, producer *p)
  * the compiler reload its fields for every record; a local whose address
  * never escapes the inlined loop stays in registers. */
 typedef struct emit_state {
-    alog_store store; /* none: the list, and --collect-work */
-    alog_ring *ring;  /* thread */
-    uint64_t full;    /* thread: pushes that found the ring full */
+    alog_store store;    /* none: the list, and --collect-work */
+    alog_ring *ring;     /* thread */
+    uint64_t full;       /* thread: records that found the ring full */
+    int64_t interval_ns; /* thread: the producer's pace, 0: unthrottled */
+    int64_t held_since;  /* thread, paced: made time of the oldest record
+                            not yet published */
 } emit_state;
 
 /* none: built straight in the thread's own list (a zeroed slot), stored
@@ -43,26 +46,53 @@ ALOG_EMIT int emit_list(void *self, alog_record *r)
     return 0;
 }
 
-/* thread: into the ring; a full ring is back-pressure: wait for the
- * collector, never drop. */
+/* thread: built straight in the ring's next slot.  A full ring is
+ * back-pressure: wait for the collector, never drop. */
+ALOG_EMIT alog_record *ring_slot(void *self)
+{
+    emit_state *e = self;
+    alog_record *s = alog_ring_slot(e->ring);
+    if (!s) {
+        e->full++;
+        for (unsigned spin = 0; !(s = alog_ring_slot(e->ring)); spin++) {
+            if (spin < FULL_SPINS)
+                cpu_relax();
+            else
+                alog_sleep_for(FULL_NAP_NS, NULL);
+        }
+    }
+    /* The fields the loop leaves to the model (a list's slot is zeroed). */
+    s->collect_ns = 0;
+    s->flags = 0;
+    s->text = 0;
+    return s;
+}
+
+/* An unthrottled record goes out with its batch: the next one is made at
+ * once.  A paced one is published at once unless the next record is due
+ * already (the producer is behind and makes it straight away); even then
+ * it waits for its batch at most one interval, so batching never delays a
+ * paced record by more than its own pace. */
 ALOG_EMIT int emit_ring(void *self, alog_record *r)
 {
     emit_state *e = self;
-    if (alog_ring_push(e->ring, r))
-        return 0;
-    e->full++;
-    for (unsigned spin = 0; !alog_ring_push(e->ring, r); spin++) {
-        if (spin < FULL_SPINS)
-            cpu_relax();
-        else
-            alog_sleep_for(FULL_NAP_NS, NULL);
+    alog_ring_commit(e->ring);
+    if (e->interval_ns > 0) {
+        int64_t now = r->produce_ns;
+        size_t held = alog_ring_pending(e->ring);
+        if (held == 1)
+            e->held_since = now;
+        if (held > 0 && (r->sched_ns + e->interval_ns > now ||
+                         now - e->held_since >= e->interval_ns))
+            alog_ring_flush(e->ring);
     }
     return 0;
 }
 
 static const alog_produce_ops list_ops = {.slot = list_slot,
                                           .emit = emit_list};
-static const alog_produce_ops ring_ops = {.emit = emit_ring};
+static const alog_produce_ops ring_ops = {.slot = ring_slot,
+                                          .emit = emit_ring};
 
 static void produce(omp_run *run, producer *p, unsigned i)
 {
@@ -83,12 +113,16 @@ static void produce(omp_run *run, producer *p, unsigned i)
     if (alog_clock_init(&clk, run->clock) == 0)
         spec.clock = &clk;
     alog_produce_end end;
-    emit_state e = {.store = p->store, .ring = p->ring};
+    emit_state e = {.store = p->store,
+                    .ring = p->ring,
+                    .interval_ns = p->interval_ns};
     /* Two instances of the one loop, each with its emit inlined. */
     if (run->mode == MODE_NONE)
         alog_produce(&spec, &list_ops, &e, alog_stop_flag(), &end);
     else
         alog_produce(&spec, &ring_ops, &e, alog_stop_flag(), &end);
+    if (e.ring)
+        alog_ring_flush(e.ring); /* the last, partial batch */
     p->store.sink = e.store.sink;
     p->ring_full = e.full;
     p->err = end.err;

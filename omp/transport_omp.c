@@ -26,20 +26,22 @@
 
 #include "team_omp.h"
 
-/* Records the collector takes from one ring per batch, and batches per
- * visit (so one busy producer cannot starve the others). */
-#define BATCH 256
-#define BATCHES_PER_VISIT 4
-/* Collector polling.  Each look at a ring reads the line its producer
- * writes after every record; looked at too often, that line bounces
- * between the two cores on every record, which costs more than the
- * records themselves.  So after a drain that found no backlog (fewer than
- * BACKLOG records) the collector lets records gather for POLL_NS before
- * looking again.  Idle, it polls like that SPINS_POLL times, then yields
- * its core (producers may be waiting for it) SPINS_YIELD times, then naps
- * doubling from NAP_MIN to NAP_MAX, or until DUE_LAG after the next
- * deadline a record is due: the producer wakes at the deadline itself and
- * should not find the collector spinning on the core it needs. */
+/* Records a producer makes visible at once (its ring's batch), records
+ * the collector takes from one ring per block, and blocks per visit (so
+ * one busy producer cannot starve the others). */
+#define RING_BATCH 64
+#define BLOCK 256
+#define BLOCKS_PER_VISIT 4
+/* Collector polling.  Each look at an empty ring reads the line its
+ * producer writes once per batch; looked at too often, that line bounces
+ * between the two cores on every batch, for nothing.  So after a drain
+ * that found no backlog (fewer than BACKLOG records) the collector lets
+ * records gather for POLL_NS before looking again.  Idle, it polls like
+ * that SPINS_POLL times, then yields its core (producers may be waiting
+ * for it) SPINS_YIELD times, then naps doubling from NAP_MIN to NAP_MAX,
+ * or until DUE_LAG after the next deadline a record is due: the producer
+ * wakes at the deadline itself and should not find the collector spinning
+ * on the core it needs. */
 #define BACKLOG 64
 #define POLL_NS 2000
 #define SPINS_POLL 16
@@ -50,33 +52,46 @@
 
 /* ---- collector ---------------------------------------------------------- */
 
-/* Moves what ring i holds into list i, stamping each batch with the time it
- * is stored.  Adds the records moved to *moved; 0 or ALOG_ENOMEM. */
+/* Stores a block of n records taken from p's ring into its list, each
+ * stamped with the time the block is stored.  *stored: how many made it
+ * (all unless the list failed); 0 or the list's error. */
+static int store_block(producer *p, const alog_record *block, size_t n,
+                       size_t *stored)
+{
+    int64_t now = alog_now_ns();
+    for (size_t j = 0; j < n; j++) {
+        alog_record *s = alog_reclist_push(p->list);
+        if (!s) {
+            *stored = j;
+            return ALOG_ENOMEM;
+        }
+        *s = block[j];
+        s->collect_ns = alog_store_work(&p->store, now);
+        alog_journal_note(p->store.journal, s->collect_ns);
+    }
+    *stored = n;
+    return 0;
+}
+
+/* Moves what ring i holds into list i, block by block.  Adds the records
+ * moved to *moved; 0 or ALOG_ENOMEM. */
 static int drain_one(omp_run *run, producer *p, size_t *moved)
 {
-    for (int b = 0; b < BATCHES_PER_VISIT; b++) {
-        const alog_record *first;
-        size_t n = alog_ring_peek(p->ring, &first, BATCH);
+    for (int b = 0; b < BLOCKS_PER_VISIT; b++) {
+        const alog_record *block;
+        size_t n = alog_ring_peek(p->ring, &block, BLOCK);
         if (n == 0)
             return 0;
-        if (run->failed) {
+        size_t stored = n;
+        int rc = 0;
+        if (run->failed)
             run->lost += n;
-        } else {
-            int64_t now = alog_now_ns();
-            for (size_t j = 0; j < n; j++) {
-                alog_record *s = alog_reclist_push(p->list);
-                if (!s) {
-                    alog_ring_release(p->ring, j);
-                    *moved += j;
-                    return ALOG_ENOMEM;
-                }
-                *s = first[j];
-                s->collect_ns = alog_store_work(&p->store, now);
-                alog_journal_note(p->store.journal, s->collect_ns);
-            }
-        }
-        alog_ring_release(p->ring, n);
-        *moved += n;
+        else
+            rc = store_block(p, block, n, &stored);
+        alog_ring_release(p->ring, stored);
+        *moved += stored;
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }
@@ -279,7 +294,8 @@ static int omp_open(void **ctxp, const alog_config *cfg,
         atomic_init(&p->started, 0);
         atomic_init(&p->done, 0);
         if (mode == MODE_THREAD) {
-            rc = alog_ring_new(&p->ring, opts->ring ? opts->ring : 4096);
+            rc = alog_ring_new(&p->ring, opts->ring ? opts->ring : 4096,
+                               RING_BATCH);
             if (rc == 0)
                 ring_cap = alog_ring_capacity(p->ring);
         }
