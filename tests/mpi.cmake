@@ -47,6 +47,24 @@ if(ALOG_HAVE_MPI)
     CHECK --check "--producers 1 --count 30000"
     -- ${M} --batch 64 --interval 0 --count 30000 --format csv --timeline)
 
+  # --batch auto: the most records under the eager limit MPI_T reports
+  # for shared memory (Open MPI 4096: 63 of 64 bytes), or its default.
+  alog_add_case(mpi_np2_batch_auto LABELS mpi MPI 2 TIMEOUT 60
+    CHECK --check "--producers 1 --count 20000"
+          --header "batch=^[0-9]+$" --header "record_bytes=^64$"
+          --header "batch_auto=^(btl_(vader|sm)_eager_limit [0-9]+ \\(MPI_T\\)|default 4096 \\(no eager limit from MPI_T\\)) - 64 header$"
+    -- ${M} --batch auto --interval 0 --count 20000 --payload 64
+       --format csv --timeline)
+  alog_add_case(mpi_np3_batch_auto_paced LABELS mpi MPI 3 TIMEOUT 60
+    CHECK --check "--producers 2 --count 30"
+    -- ${M} --collect blocking --batch auto --flush-ms 3 --rate 200
+       --count 30 --format csv)
+  alog_add_case(mpi_np3_tcp_batch_auto LABELS mpi MPI 3 TIMEOUT 60
+    MPI_ARGS --mca btl self,tcp
+    CHECK --check "--producers 2 --count 6000" --header "mpi_btl=^self,tcp$"
+          --header "batch_auto=^btl_tcp_eager_limit [0-9]+ \\(MPI_T\\) - 64 header$"
+    -- ${M} --batch auto --interval 0 --count 6000 --format csv --timeline)
+
   # ---- over TCP only (standing in for a network between hosts) ------
   alog_add_case(mpi_np3_tcp_async LABELS mpi MPI 3 TIMEOUT 60
     MPI_ARGS --mca btl self,tcp
@@ -105,6 +123,10 @@ if(ALOG_HAVE_MPI)
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-mpi: --batch '0': must be at least 1 (see --help)"
     -- ${M} --batch 0)
+  alog_add_case(mpi_bad_batch_word LABELS mpi MPI 3 TIMEOUT 30
+    CHECK --exit 2 --stdout-empty
+          --stderr-line "alog-mpi: --batch 'eager': must be an unsigned integer or auto (see --help)"
+    -- ${M} --batch eager)
   alog_add_case(mpi_bad_message_size LABELS mpi MPI 2 TIMEOUT 30
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-mpi: --batch '65536': 65536 records of 1000 bytes exceed 16 MiB per message (see --help)"
