@@ -141,6 +141,15 @@ if(ALOG_HAVE_MPI)
     CHECK --stderr-empty --grep "^ref_msgs_per_s=[0-9]+$"
           --grep "^ref_oneway_p50_ns=[0-9]+$" --grep "^senders=2$"
     -- ${R} --iters 20 --warmup 2 --pp-iters 200)
+  # The producer ceiling: both producers ran the loop (a rate, summed).
+  alog_add_case(mpi_ref_ceiling LABELS mpi MPI 3 TIMEOUT 30
+    CHECK --stderr-empty --grep "^ref_ceiling_records_per_s=[1-9][0-9]*$"
+          --grep "^ceiling_count=100000$" --grep "^pack=63$"
+    -- ${R} --iters 2 --warmup 0 --pp-iters 0 --ceiling 100000 --pack 63)
+  alog_add_case(mpi_ref_bad_pack LABELS mpi MPI 2 TIMEOUT 30
+    CHECK --exit 2 --stdout-empty
+          --stderr-line "alog-ref-mpi: --pack '0': must be an integer in 1..65536 (see --help)"
+    -- ${R} --ceiling 10 --pack 0)
   alog_add_case(mpi_ref_bad_option LABELS mpi MPI 2 TIMEOUT 30
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-ref-mpi: --window '0': must be an integer in 1..4096 (see --help)"
