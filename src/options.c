@@ -286,11 +286,11 @@ static int apply(alog_config *cfg, void *base, const alog_opt *o,
         r = parse_u64(val, o->ulo, o->uhi, &u, why, sizeof why);
         if (r != NULL && o->choices != NULL &&
             strcmp(r, "must be an unsigned integer") == 0) {
-            char list[128];
+            char list[128], msg[160];
             choices_list(o->choices, list, sizeof list);
-            snprintf(why, sizeof why, "must be an unsigned integer or %s",
+            snprintf(msg, sizeof msg, "must be an unsigned integer or %s",
                      list);
-            r = why;
+            return bad_value(e, o, val, msg);
         }
         if (r != NULL)
             return bad_value(e, o, val, r);
