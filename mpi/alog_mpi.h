@@ -41,9 +41,6 @@
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
                  MPI_Comm comm, FILE *out, const alog_diag *diag, int *lost);
 
-/** Largest message a producer may send (--batch x record bytes). */
-#define ALOG_MPI_MSG_MAX (16u << 20)
-
 /** Checks what the option table cannot (limits of one MPI message).  0, or
  * ALOG_EINVAL with a one-line "<option> '<value>': <reason> (see --help)"
  * message in err (may be NULL).  Pure: every rank reaches the same
@@ -67,6 +64,11 @@ typedef struct alog_mpi_setup {
     const alog_mpi_clock *clk;     ///< rank 0: every rank's, else NULL
     int opened;                    ///< rank 0: a transport took over
     int lost;                      ///< rank 0: producers cut off (stalled)
+    size_t rb;                     ///< bytes per record on the wire
+    unsigned batch;                ///< records per message, the same on
+                                   ///< every rank (--batch auto resolved)
+    char batch_auto[128];          ///< rank 0, --batch auto: the limit
+                                   ///< used and its source; else empty
 } alog_mpi_setup;
 
 /** Rank 0's transports (collect_mpi.c), for alog_run_transport with a
@@ -88,6 +90,20 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);
  * recover from alone. */
 _Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why);
 _Noreturn void alog_mpi_out_of_memory(MPI_Comm comm); ///< The same, ENOMEM.
+
+/* ---- eager_mpi.c: --batch auto --------------------------------------- */
+
+/** Rank 0, after the environment gather: the batch of --batch auto for
+ * records of rb bytes.  The eager limit is the one of the transport each
+ * producer reaches rank 0 by (Open MPI's shared-memory BTL for the ranks
+ * on rank 0's host unless the "btl" list leaves it out, TCP for the
+ * others; the smallest when both are used), read through the MPI_T
+ * control variables (btl_vader_eager_limit, btl_sm_eager_limit,
+ * btl_tcp_eager_limit), else ALOG_MPI_EAGER_DEFAULT; less
+ * ALOG_MPI_EAGER_MARGIN (alog_mpi_batch_fit).  why gets the header text,
+ * e.g. "btl_vader_eager_limit 4096 (MPI_T) - 64 header". */
+unsigned alog_mpi_batch_auto(const alog_mpi_rankinfo *info, int size,
+                             size_t rb, char *why, size_t cap);
 
 /* ---- clock_sync.c: offsets of each rank's clock to rank 0's --------- */
 

@@ -230,6 +230,9 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
     rc = rc ? rc : alog_result_header(res, "collect", "%s", mode);
     rc = rc ? rc : alog_result_header(res, "collect_wait", "%s", wait);
     rc = rc ? rc : alog_result_header(res, "batch", "%u", c->plan.batch);
+    if (su->batch_auto[0] != '\0')
+        rc = rc ? rc : alog_result_header(res, "batch_auto", "%s",
+                                          su->batch_auto);
     rc = rc ? rc : alog_result_header(res, "flush_ms", "%g",
                                       su->opts->flush_ms);
     rc = rc ? rc : alog_result_header(res, "record_bytes", "%zu", c->rb);
@@ -303,7 +306,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
         return ALOG_ENOMEM;
     }
     alog_mpi_collector *c = &x->c;
-    unsigned batch = su->opts->batch > 0 ? su->opts->batch : 1;
+    unsigned batch = su->batch; /* --batch auto resolved */
     int64_t dur_ns = 0;
     c->comm = su->comm;
     c->res = res;

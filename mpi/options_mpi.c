@@ -12,15 +12,23 @@ static const alog_opt_choice collect_choices[] = {
     {"async", ALOG_MPI_COLLECT_ASYNC},
     {NULL, 0}};
 
+/* --batch takes a number or this word (alog_mpi_batch_fit decides). */
+static const alog_opt_choice batch_words[] = {
+    {"auto", ALOG_MPI_BATCH_AUTO},
+    {NULL, 0}};
+
 static const alog_opt rows[] = {
     {.name = "collect", .arg = "blocking|async", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,
      .help = "MPI_Recv loop, or pre-posted receives + MPI_Waitsome",
      .def = "async"},
-    {.name = "batch", .arg = "K", .models = ALOG_MODEL_MPI,
+    {.name = "batch", .arg = "K|auto", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(batch), .ulo = 1,
-     .uhi = 65536, .group = ALOG_OG_MODEL, .help = "records per message",
+     .uhi = ALOG_MPI_BATCH_MAX, .choices = batch_words,
+     .group = ALOG_OG_MODEL,
+     .help = "records per message; auto: the most that stay under the "
+             "MPI eager limit",
      .def = "1"},
     {.name = "flush-ms", .arg = "MS", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_DOUBLE, .off = F(flush_ms),

@@ -14,10 +14,18 @@ enum alog_mpi_collect {
     ALOG_MPI_COLLECT_BLOCKING = 1 ///< "blocking": MPI_Recv(ANY_SOURCE) loop
 };
 
+/** --batch auto: the value stored in alog_mpi_opts.batch. */
+#define ALOG_MPI_BATCH_AUTO 0
+/** The largest --batch. */
+#define ALOG_MPI_BATCH_MAX 65536u
+/** Largest message a producer may send (--batch x record bytes). */
+#define ALOG_MPI_MSG_MAX (16u << 20)
+
 /** The MPI model's options (alog-mpi). */
 typedef struct alog_mpi_opts {
     int collect;     ///< ALOG_MPI_COLLECT_*
-    unsigned batch;  ///< records per message (1: unbatched)
+    unsigned batch;  ///< records per message (1: unbatched), or
+                     ///< ALOG_MPI_BATCH_AUTO
     double flush_ms; ///< a partial batch leaves after this long
 } alog_mpi_opts;
 

@@ -190,7 +190,7 @@ static int producer_init(producer *p, const alog_config *cfg,
 {
     p->comm = su->comm;
     p->rb = alog_mpi_rec_bytes(cfg);
-    p->batch = su->opts->batch > 0 ? su->opts->batch : 1;
+    p->batch = su->batch; /* --batch auto resolved */
     p->cap = (size_t)p->batch * p->rb;
     p->paced = interval > 0;
     p->flush_ns = (int64_t)(su->opts->flush_ms * 1e6);

@@ -93,6 +93,19 @@ static void setup(alog_mpi_setup *su, MPI_Comm comm)
             alog_mpi_out_of_memory(comm);
     }
     alog_mpi_env_gather(comm, info);
+    /* --batch auto: rank 0 knows every rank's host, so it alone decides
+     * (before the clock sync, not between the start and its hand-out). */
+    int64_t *batches = NULL, batch = su->opts->batch;
+    if (su->opts->batch == ALOG_MPI_BATCH_AUTO && su->rank == 0) {
+        batches = malloc((size_t)su->size * sizeof *batches);
+        if (batches == NULL)
+            alog_mpi_out_of_memory(comm);
+        unsigned b = alog_mpi_batch_auto(info, su->size, su->rb,
+                                         su->batch_auto,
+                                         sizeof su->batch_auto);
+        for (int r = 0; r < su->size; r++)
+            batches[r] = b;
+    }
     alog_mpi_clock_sync(comm, ALOG_MPI_SYNC_ROUNDS, clk);
     /* One schedule for all, on rank 0's clock, given to each rank on its
      * own clock. */
@@ -102,6 +115,10 @@ static void setup(alog_mpi_setup *su, MPI_Comm comm)
             starts[r] = t0 + alog_mpi_clock_applied(&clk[r]);
     }
     hand_out(comm, su->rank, su->size, starts, &su->start_ns);
+    if (su->opts->batch == ALOG_MPI_BATCH_AUTO)
+        hand_out(comm, su->rank, su->size, batches, &batch);
+    su->batch = batch > 0 ? (unsigned)batch : 1;
+    free(batches);
     free(starts);
     su->info = info;
     su->clk = clk;
@@ -144,6 +161,7 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
     ALOG_MPI_CHECK(world, MPI_Comm_set_errhandler(su.comm, MPI_ERRORS_RETURN));
     ALOG_MPI_CHECK(su.comm, MPI_Comm_rank(su.comm, &su.rank));
 
+    su.rb = alog_mpi_rec_bytes(cfg);
     alog_config run = *cfg; /* shallow: the report counts N-1 producers */
     run.producers = (unsigned)(su.size - 1);
     alog_timerslack_set(1000); /* wake-ups within ~1 us, not 50 us */

@@ -119,3 +119,14 @@ int64_t alog_mpi_forecast(const alog_mpi_plan *plan, const alog_mpi_source *s)
     }
     return t;
 }
+
+unsigned alog_mpi_batch_fit(uint64_t limit, size_t rb, size_t margin)
+{
+    if (rb == 0 || limit <= margin)
+        return 1;
+    uint64_t room = limit - margin;
+    if (room > ALOG_MPI_MSG_MAX)
+        room = ALOG_MPI_MSG_MAX;
+    uint64_t n = room / rb;
+    return n < 1 ? 1 : n > ALOG_MPI_BATCH_MAX ? ALOG_MPI_BATCH_MAX : (unsigned)n;
+}

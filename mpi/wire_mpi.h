@@ -20,6 +20,7 @@
 #define ALOG_WIRE_MPI_H
 
 #include "alog.h"
+#include "options_mpi.h"
 #include "transport.h"
 
 enum { ALOG_MPI_TAG_DATA = 1, ALOG_MPI_TAG_FINAL = 2, ALOG_MPI_TAG_CTRL = 3,
@@ -93,5 +94,22 @@ typedef struct alog_mpi_plan {
  * INT64_MIN when it may come any moment (unthrottled, its final due). */
 int64_t alog_mpi_forecast(const alog_mpi_plan *plan,
                           const alog_mpi_source *s);
+
+/** The eager limit --batch auto assumes when MPI_T names none: Open
+ * MPI's shared-memory BTL default (btl_vader_eager_limit, 4.x;
+ * btl_sm_eager_limit, 5.x), the smallest of its BTLs' but self's. */
+#define ALOG_MPI_EAGER_DEFAULT 4096u
+/** Bytes of an eager limit kept for headers.  Open MPI's BTL eager limit
+ * counts the PML's header with the data ("including header" in
+ * ompi_info); ob1's match header is 14 bytes (16 with heterogeneous
+ * padding).  64 covers it with room to spare and keeps a message a whole
+ * number of cache lines below the limit. */
+#define ALOG_MPI_EAGER_MARGIN 64u
+
+/** The batch of --batch auto: the most records of rb bytes whose message
+ * fits limit less margin; at least 1 (a record larger than that goes
+ * alone), at most ALOG_MPI_BATCH_MAX and ALOG_MPI_MSG_MAX bytes.  Pure,
+ * so every rank given the same numbers gets the same batch. */
+unsigned alog_mpi_batch_fit(uint64_t limit, size_t rb, size_t margin);
 
 #endif

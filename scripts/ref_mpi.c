@@ -15,6 +15,12 @@
  *                  arrival minus stamp.  One host, one CLOCK_MONOTONIC: no
  *                  offset to correct.  What a message sent cold, after a
  *                  sleep, costs here, as against the hot ping-pong.
+ *   producer ceiling  (--ceiling N) ranks 1..N-1 each run alog-mpi's own
+ *                  producer loop (alog_produce, unthrottled) for N records
+ *                  of --size bytes, packed with alog-mpi's wire code into
+ *                  batches of --pack records that are never sent: what a
+ *                  producer can stamp and pack with no collector, the
+ *                  bound of any batched run.
  *
  * Output: '# ' comment lines, then key=value lines on rank 0.  Exit 2
  * with one line from rank 0 for a bad option; every rank finalizes.
@@ -28,7 +34,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "alog_mpi.h"
 #include "mpi_check.h"
+#include "produce.h"
+#include "wire_mpi.h"
 
 #define PROG "alog-ref-mpi"
 
@@ -43,6 +52,8 @@ typedef struct ref_opts {
     long pp_iters; /* ping-pong round trips */
     long paced_hz; /* paced latency: messages per second per sender, 0 off */
     long paced_n;  /* paced latency: messages per sender */
+    long ceiling;  /* producer ceiling: records per producer, 0 off */
+    long pack;     /* producer ceiling: records per (unsent) batch */
 } ref_opts;
 
 static int64_t now_ns(void)
@@ -93,9 +104,12 @@ static int parse(int argc, char **argv, ref_opts *o, char *err, size_t cap)
         {"--pp-iters", offsetof(ref_opts, pp_iters), 0, 100000000},
         {"--paced-hz", offsetof(ref_opts, paced_hz), 0, 1000000},
         {"--paced-count", offsetof(ref_opts, paced_n), 1, 10000000},
+        {"--ceiling", offsetof(ref_opts, ceiling), 0, 1000000000},
+        {"--pack", offsetof(ref_opts, pack), 1, 65536},
     };
     *o = (ref_opts){.size = 64, .window = 64, .iters = 2000, .warmup = 200,
-                    .pp_iters = 20000, .paced_hz = 0, .paced_n = 200};
+                    .pp_iters = 20000, .paced_hz = 0, .paced_n = 200,
+                    .ceiling = 0, .pack = 64};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
@@ -128,9 +142,15 @@ static void usage(void)
            "  --paced-hz HZ  also: paced one-way latency at HZ per sender\n"
            "                 (default 0 = not measured)\n"
            "  --paced-count N  paced messages per sender (default 200)\n"
+           "  --ceiling N    also: each sender stamps and packs N records\n"
+           "                 with alog-mpi's producer loop, sending none\n"
+           "                 (default 0 = not measured)\n"
+           "  --pack K       records per unsent batch there (default 64)\n"
            "Prints key=value lines: ref_msgs_per_s (into rank 0 from all\n"
            "senders), ref_oneway_p50_ns and ref_oneway_avg_ns (half a round\n"
-           "trip between ranks 0 and 1), ref_paced_p50_ns (with --paced-hz).\n");
+           "trip between ranks 0 and 1), ref_paced_p50_ns (with --paced-hz),\n"
+           "ref_ceiling_records_per_s (with --ceiling: summed over the\n"
+           "senders, as alog-mpi's total records_per_s).\n");
 }
 
 /* Sleep-wait for a request, so idle ranks leave the CPUs to the others. */
@@ -321,6 +341,55 @@ static int64_t paced_latency(MPI_Comm comm, int rank, int size,
     return p50;
 }
 
+/* The producer ceiling's emit: alog-mpi's packing, then where a full
+ * batch would be sent, nothing (a compiler barrier keeps the stores). */
+typedef struct packer {
+    unsigned char *buf;
+    size_t rb;
+    long k, n;
+} packer;
+
+ALOG_EMIT int pack_emit(void *self, alog_record *r)
+{
+    packer *p = self;
+    alog_mpi_rec_put(p->buf + (size_t)p->n * p->rb, r);
+    if (++p->n == p->k) {
+        __asm__ volatile("" : : "r"(p->buf) : "memory");
+        p->n = 0;
+    }
+    return 0;
+}
+
+static const alog_produce_ops pack_ops = {.emit = pack_emit};
+
+/* Records/s every sender stamps and packs alone, summed on rank 0. */
+static double producer_ceiling(MPI_Comm comm, int rank, const ref_opts *o)
+{
+    double mine = 0, sum = 0;
+    if (rank > 0) {
+        static const atomic_int never = 0;
+        alog_config cfg = {.payload = (unsigned)o->size};
+        packer p = {.rb = alog_mpi_rec_bytes(&cfg), .k = o->pack};
+        p.buf = calloc((size_t)p.k, p.rb);
+        if (p.buf == NULL)
+            alog_mpi_abort(comm, "out of memory");
+        alog_produce_spec spec = {.producer = (uint32_t)(rank - 1),
+                                  .start_ns = now_ns(),
+                                  .end_ns = INT64_MAX,
+                                  .count = (uint64_t)o->ceiling,
+                                  .fail_after = -1};
+        alog_produce_end end;
+        int64_t t0 = now_ns();
+        alog_produce(&spec, &pack_ops, &p, &never, &end);
+        int64_t t1 = now_ns();
+        mine = t1 > t0 ? (double)end.made * 1e9 / (double)(t1 - t0) : 0;
+        free(p.buf);
+    }
+    ALOG_MPI_CHECK(comm, MPI_Reduce(&mine, &sum, 1, MPI_DOUBLE, MPI_SUM, 0,
+                                    comm));
+    return sum;
+}
+
 int main(int argc, char **argv)
 {
     int provided = 0, rank = 0, size = 0, status = 0;
@@ -362,6 +431,7 @@ int main(int argc, char **argv)
         if (o.pp_iters > 0)
             ping_pong(comm, rank, &o, &p50, &avg, &min);
         int64_t paced = o.paced_hz > 0 ? paced_latency(comm, rank, size, &o) : 0;
+        double ceiling = o.ceiling > 0 ? producer_ceiling(comm, rank, &o) : 0;
         if (rank == 0) {
             printf("# " PROG ": plain MPI many-to-one message rate and "
                    "ping-pong latency, clock=CLOCK_MONOTONIC\n");
@@ -375,6 +445,10 @@ int main(int argc, char **argv)
             if (o.paced_hz > 0)
                 printf("paced_hz=%ld\npaced_count=%ld\nref_paced_p50_ns=%" PRId64
                        "\n", o.paced_hz, o.paced_n, paced);
+            if (o.ceiling > 0)
+                printf("ceiling_count=%ld\npack=%ld\n"
+                       "ref_ceiling_records_per_s=%.0f\n",
+                       o.ceiling, o.pack, ceiling);
             fflush(stdout);
         }
     }

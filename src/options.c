@@ -276,9 +276,25 @@ static int apply(alog_config *cfg, void *base, const alog_opt *o,
     case ALOG_OPT_INT:
     case ALOG_OPT_U64:
     case ALOG_OPT_I64:
+        /* A number row may also take words (choices), e.g. --batch auto. */
+        for (const alog_opt_choice *c = o->choices; c && c->name; c++) {
+            if (strcmp(c->name, val) == 0) {
+                u = (uint64_t)c->value;
+                goto store;
+            }
+        }
         r = parse_u64(val, o->ulo, o->uhi, &u, why, sizeof why);
+        if (r != NULL && o->choices != NULL &&
+            strcmp(r, "must be an unsigned integer") == 0) {
+            char list[128], msg[160];
+            choices_list(o->choices, list, sizeof list);
+            snprintf(msg, sizeof msg, "must be an unsigned integer or %s",
+                     list);
+            return bad_value(e, o, val, msg);
+        }
         if (r != NULL)
             return bad_value(e, o, val, r);
+    store:
         if (o->kind == ALOG_OPT_UINT)
             *(unsigned *)(void *)field = (unsigned)u;
         else if (o->kind == ALOG_OPT_INT)

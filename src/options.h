@@ -78,7 +78,8 @@ typedef struct alog_opt {
     double dhi;        ///< ALOG_OPT_DOUBLE: upper bound
     int dopen;         ///< ALOG_OPT_DOUBLE: lower bound excluded
     int set;           ///< ALOG_OPT_SET: value stored
-    const alog_opt_choice *choices; ///< ALOG_OPT_CHOICE, NULL-name ended
+    const alog_opt_choice *choices; ///< ALOG_OPT_CHOICE, NULL-name ended;
+                                    ///< integer kinds: words also taken
     enum alog_opt_group group; ///< its --help section
     const char *help;  ///< its --help line
     const char *def;   ///< default shown in --help, or NULL

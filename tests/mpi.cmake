@@ -47,6 +47,24 @@ if(ALOG_HAVE_MPI)
     CHECK --check "--producers 1 --count 30000"
     -- ${M} --batch 64 --interval 0 --count 30000 --format csv --timeline)
 
+  # --batch auto: the most records under the eager limit MPI_T reports
+  # for shared memory (Open MPI 4096: 63 of 64 bytes), or its default.
+  alog_add_case(mpi_np2_batch_auto LABELS mpi MPI 2 TIMEOUT 60
+    CHECK --check "--producers 1 --count 20000"
+          --header "batch=^[0-9]+$" --header "record_bytes=^64$"
+          --header "batch_auto=^(btl_(vader|sm)_eager_limit [0-9]+ \\(MPI_T\\)|default 4096 \\(no eager limit from MPI_T\\)) - 64 header$"
+    -- ${M} --batch auto --interval 0 --count 20000 --payload 64
+       --format csv --timeline)
+  alog_add_case(mpi_np3_batch_auto_paced LABELS mpi MPI 3 TIMEOUT 60
+    CHECK --check "--producers 2 --count 30"
+    -- ${M} --collect blocking --batch auto --flush-ms 3 --rate 200
+       --count 30 --format csv)
+  alog_add_case(mpi_np3_tcp_batch_auto LABELS mpi MPI 3 TIMEOUT 60
+    MPI_ARGS --mca btl self,tcp
+    CHECK --check "--producers 2 --count 6000" --header "mpi_btl=^self,tcp$"
+          --header "batch_auto=^btl_tcp_eager_limit [0-9]+ \\(MPI_T\\) - 64 header$"
+    -- ${M} --batch auto --interval 0 --count 6000 --format csv --timeline)
+
   # ---- over TCP only (standing in for a network between hosts) ------
   alog_add_case(mpi_np3_tcp_async LABELS mpi MPI 3 TIMEOUT 60
     MPI_ARGS --mca btl self,tcp
@@ -109,6 +127,10 @@ if(ALOG_HAVE_MPI)
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-mpi: --batch '0': must be at least 1 (see --help)"
     -- ${M} --batch 0)
+  alog_add_case(mpi_bad_batch_word LABELS mpi MPI 3 TIMEOUT 30
+    CHECK --exit 2 --stdout-empty
+          --stderr-line "alog-mpi: --batch 'eager': must be an unsigned integer or auto (see --help)"
+    -- ${M} --batch eager)
   alog_add_case(mpi_bad_message_size LABELS mpi MPI 2 TIMEOUT 30
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-mpi: --batch '65536': 65536 records of 1000 bytes exceed 16 MiB per message (see --help)"
@@ -123,6 +145,15 @@ if(ALOG_HAVE_MPI)
     CHECK --stderr-empty --grep "^ref_msgs_per_s=[0-9]+$"
           --grep "^ref_oneway_p50_ns=[0-9]+$" --grep "^senders=2$"
     -- ${R} --iters 20 --warmup 2 --pp-iters 200)
+  # The producer ceiling: both producers ran the loop (a rate, summed).
+  alog_add_case(mpi_ref_ceiling LABELS mpi MPI 3 TIMEOUT 30
+    CHECK --stderr-empty --grep "^ref_ceiling_records_per_s=[1-9][0-9]*$"
+          --grep "^ceiling_count=100000$" --grep "^pack=63$"
+    -- ${R} --iters 2 --warmup 0 --pp-iters 0 --ceiling 100000 --pack 63)
+  alog_add_case(mpi_ref_bad_pack LABELS mpi MPI 2 TIMEOUT 30
+    CHECK --exit 2 --stdout-empty
+          --stderr-line "alog-ref-mpi: --pack '0': must be an integer in 1..65536 (see --help)"
+    -- ${R} --ceiling 10 --pack 0)
   alog_add_case(mpi_ref_bad_option LABELS mpi MPI 2 TIMEOUT 30
     CHECK --exit 2 --stdout-empty
           --stderr-line "alog-ref-mpi: --window '0': must be an integer in 1..4096 (see --help)"

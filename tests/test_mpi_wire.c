@@ -162,6 +162,32 @@ static void test_end_of(void **state)
     assert_int_equal(alog_mpi_end_of(ALOG_PS_SHORT), ALOG_MPI_END_FAILED);
 }
 
+static void test_batch_fit(void **state)
+{
+    (void)state;
+    /* Open MPI's shared memory: 4096 - 64 leaves 63 records of 64 bytes,
+     * a 4032-byte message. */
+    assert_int_equal(alog_mpi_batch_fit(4096, 64, 64), 63);
+    assert_int_equal(alog_mpi_batch_fit(4096, 64, ALOG_MPI_EAGER_MARGIN), 63);
+    assert_int_equal(alog_mpi_batch_fit(ALOG_MPI_EAGER_DEFAULT, 24, 64), 168);
+    /* Exactly full: 4032 / 63 = 64. */
+    assert_int_equal(alog_mpi_batch_fit(4096, 63, 64), 64);
+    /* TCP's 64 KiB. */
+    assert_int_equal(alog_mpi_batch_fit(65536, 64, 64), 1023);
+    /* A record larger than the room goes alone; so does any record when
+     * the limit leaves nothing. */
+    assert_int_equal(alog_mpi_batch_fit(4096, 5000, 64), 1);
+    assert_int_equal(alog_mpi_batch_fit(4096, 4033, 64), 1);
+    assert_int_equal(alog_mpi_batch_fit(64, 24, 64), 1);
+    assert_int_equal(alog_mpi_batch_fit(0, 24, 64), 1);
+    assert_int_equal(alog_mpi_batch_fit(4096, 0, 64), 1);
+    /* Never above --batch's own bound nor the message limit. */
+    assert_int_equal(alog_mpi_batch_fit(UINT64_MAX, 24, 64),
+                     ALOG_MPI_BATCH_MAX);
+    assert_int_equal(alog_mpi_batch_fit(UINT64_MAX, 1024, 64),
+                     ALOG_MPI_MSG_MAX / 1024);
+}
+
 static void test_forecast(void **state)
 {
     (void)state;
@@ -210,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_final_malformed),
         cmocka_unit_test(test_end_of),
         cmocka_unit_test(test_forecast),
+        cmocka_unit_test(test_batch_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,8 @@ static void test_every_option(void **state)
     BOTH(MPI, "primes", "--collect", "blocking",
          assert_int_equal(mo->collect, ALOG_MPI_COLLECT_BLOCKING));
     BOTH(MPI, NOJOB, "--batch", "64", assert_int_equal(mo->batch, 64));
+    BOTH(MPI, NOJOB, "--batch", "auto",
+         assert_int_equal(mo->batch, ALOG_MPI_BATCH_AUTO));
     BOTH(MPI, NOJOB, "--flush-ms", "0.5", assert_true(mo->flush_ms == 0.5));
     BOTH(MPI, NOJOB, "--flush-ms", "0", assert_true(mo->flush_ms == 0));
     BOTH(OMP, NOJOB, "--ring", "2", assert_int_equal(oo->ring, 2));
@@ -515,6 +517,20 @@ static void test_bad_values(void **state)
     expect_bad(MPI, "alog-mpi: --batch '65537': must be at most 65536 "
                     "(see --help)",
                "--batch", "65537", NULL);
+    /* A word beside the numbers: only the one it takes, whole. */
+    expect_bad(MPI, "alog-mpi: --batch 'max': must be an unsigned integer "
+                    "or auto (see --help)",
+               "--batch", "max", NULL);
+    expect_bad(MPI, "alog-mpi: --batch 'Auto': must be an unsigned integer "
+                    "or auto (see --help)",
+               "--batch", "Auto", NULL);
+    expect_bad(MPI, "alog-mpi: --batch '': must be an unsigned integer "
+                    "or auto (see --help)",
+               "--batch", "", NULL);
+    /* A number row without words keeps its message. */
+    expect_bad(MPI, "alog-mpi: --flush-ms 'auto': must be a decimal number "
+                    "(see --help)",
+               "--flush-ms", "auto", NULL);
     expect_bad(MPI, "alog-mpi: --flush-ms '-0.5': must be at least 0 "
                     "(see --help)",
                "--flush-ms", "-0.5", NULL);
@@ -590,7 +606,7 @@ static void test_number_rule(void **state)
         {A, "--payload", "0x40", "must be an unsigned integer"},
         {A, "--work", "0x2", "must be an unsigned integer"},
         {OMP, "--ring", "0x100", "must be an unsigned integer"},
-        {MPI, "--batch", "0x4", "must be an unsigned integer"},
+        {MPI, "--batch", "0x4", "must be an unsigned integer or auto"},
         {A, "--rate", "0x10", "must be a decimal number"},
         {A, "--rate", "0x1p4", "must be a decimal number"},
         {A, "--duration", "0x1", "must be a decimal number"},
