@@ -498,7 +498,7 @@ unsigned alog_config_producers(const alog_config *cfg);
 /** Interval of producer i in ns (cycled; from rate if set). */
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
 /** Silence in ns after which producer i is cut off as stalled, 0 never:
- * --stall-timeout, else 10 of its intervals and at least 2 s (never for
+ * --stall-timeout, else 10 of its intervals and at least 5 s (never for
  * --exec commands, whose pace is theirs). */
 int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i);
 

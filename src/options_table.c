@@ -108,7 +108,7 @@ const alog_opt alog_core_options[] = {
      .dhi = 31536000.0, .group = ALOG_OG_RUN,
      .help = "a producer silent for S seconds is reported stalled and cut "
              "off, the others go on (0 = wait forever)",
-     .def = "10 intervals, at least 2 s; never for commands"},
+     .def = "10 intervals, at least 5 s; never for commands"},
     {.name = "max-memory", .arg = "MIB", .models = M_RUN, .jobs = J_LOG,
      .kind = ALOG_OPT_U64, .off = F(max_memory_mib), .ulo = 1,
      .uhi = UINT64_C(1) << 40, .group = ALOG_OG_RUN,
@@ -277,11 +277,12 @@ int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i)
         return seconds_ns(cfg->stall_timeout);
     if (cfg->async.n_exec > 0)
         return 0; /* a foreign command may rightly be silent for long */
-    /* Ten missed records, never under 2 s: a loaded machine can hold a
-     * producer off its core for a while without anything being wrong. */
+    /* Ten missed records, never under 5 s: a loaded machine (or a
+     * sanitizer build) can hold a producer off its core, or an MPI rank
+     * in flow control, for seconds without anything being wrong. */
     int64_t iv = alog_config_interval_ns(cfg, i);
     int64_t t = iv < INT64_MAX / 10 ? 10 * iv : INT64_MAX;
-    return t > 2000000000LL ? t : 2000000000LL;
+    return t > 5000000000LL ? t : 5000000000LL;
 }
 
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i)

@@ -5,7 +5,7 @@
 set(A $<TARGET_FILE:alog-async>)
 
 # A producer stopped with SIGSTOP: silent past --stall-timeout (default
-# 2 s here), it is reported stalled with every record it sent, the others
+# 5 s here), it is reported stalled with every record it sent, the others
 # go on to their end, exit 3.  Both by count and by duration.
 foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(faults_stall_count_${readers} LABELS faults async PROCESSORS 3
@@ -57,7 +57,7 @@ if(ALOG_HAVE_MPI)
       --lines-re "^producer,0,ok,0,3000,:1" --lines-re "^producer,1,stalled,0,:1"
       --stderr-grep "^alog-mpi: rank 2 silent for [0-9.]+ s \\(--stall-timeout\\): cut off as stalled, [0-9]+ records kept$"
       -- ${M} --rate 1000 --duration 3 --collect ${collect} --format csv
-      --timeline -o @TMP@/run.csv)
+      --stall-timeout 1 --timeline -o @TMP@/run.csv)
   endforeach()
   # A producer rank killed (SIGKILL): mpirun ends the job (SIGTERM to the
   # others, SIGKILL 1 s later; its own exit status 137); rank 0 cuts the
