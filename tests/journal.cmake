@@ -95,9 +95,9 @@ if(ALOG_HAVE_MPI)
   # Rank 0 killed: what cannot be survived, except through the journal.
   alog_add_case(journal_killed_mpi_rank0 LABELS journal faults mpi MPI 3
     TIMEOUT 60
-    CHECK --exit 137 --fault "2 KILL rank:0" --journal j.csv
+    CHECK --exit 137 --fault "${ALOG_FAULT_WAIT} KILL rank:0" --journal j.csv
     --journal-check "--producers 2 --min 500" --
-    ${M} --rate 1000 --duration 20 -q --journal @TMP@/j.csv)
+    ${M} --rate 1000 --duration 30 -q --journal @TMP@/j.csv)
   alog_add_case(journal_bad_path_mpi LABELS journal mpi MPI 2
     CHECK --exit 2 --stdout-empty
     --stderr-line "alog-mpi: --journal '/nonexistent/j.csv': No such file or directory" --
