@@ -163,7 +163,7 @@ alog_build() {
 # the project builds, tests and plots with); missing ones are installed
 # when run as root (apt-get), otherwise named, and the script stops.
 ALOG_PACKAGES=(build-essential cmake pkg-config libcmocka-dev openmpi-bin
-               libopenmpi-dev python3 gnuplot-nox)
+               libopenmpi-dev liburing-dev python3 gnuplot-nox)
 alog_ensure_packages() {
   local p missing=() want=("$@")
   ((${#want[@]})) || want=("${ALOG_PACKAGES[@]}")
