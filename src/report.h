@@ -62,6 +62,9 @@ void alog_result_header_at(const alog_result *res, size_t i, const char **key,
 /** Bound the memory of all of res's lists together (bytes; 0: none):
  * past it, appends fail with ALOG_EFULL. */
 void alog_result_set_memory_limit(alog_result *res, uint64_t bytes);
+/** Records asked for from all producers together (0: by time), for
+ * progress. */
+uint64_t alog_result_target_total(const alog_result *res);
 /** Non-zero once a list's growth was refused for the memory limit. */
 int alog_result_memory_hit(const alog_result *res);
 /** Cores this process may run on (its affinity mask; 0 if unknown). */

@@ -69,6 +69,14 @@ alog_result *alog_result_new(unsigned n)
     return res;
 }
 
+uint64_t alog_result_target_total(const alog_result *res)
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < res->n; i++)
+        total += res->p[i].count;
+    return total;
+}
+
 int alog_result_memory_hit(const alog_result *res)
 {
     return atomic_load_explicit(&res->budget.hit, memory_order_relaxed);

@@ -211,13 +211,7 @@ static int threads_collect(void *ctx, alog_result *res, const atomic_int *stop)
     threads_ctx *x = ctx;
     unsigned n = x->pipes.n;
     alog_progress prog;
-    uint64_t target = 0;
-    for (unsigned i = 0; i < n; i++) {
-        double hz;
-        uint64_t count;
-        alog_result_target(res, i, &hz, &count);
-        target += count;
-    }
+    uint64_t target = alog_result_target_total(res);
     alog_progress_init(&prog);
     for (;;) {
         pthread_mutex_lock(&x->mu);

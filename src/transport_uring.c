@@ -434,13 +434,7 @@ static int uring_collect(void *ctx, alog_result *res, const atomic_int *stop)
 {
     uring_ctx *x = ctx;
     alog_progress prog;
-    uint64_t target = 0;
-    for (unsigned i = 0; i < x->pipes.n; i++) {
-        double hz;
-        uint64_t count;
-        alog_result_target(res, i, &hz, &count);
-        target += count;
-    }
+    uint64_t target = alog_result_target_total(res);
     alog_progress_init(&prog);
     int rc = 0;
     while (x->open > 0) {

@@ -13,9 +13,7 @@
 #   --mpi-args "WORDS"    more mpirun arguments (e.g. "--mca btl self,tcp")
 #   --timeout S           the commands get S seconds in all, then TERM (and
 #                         KILL 5 s later): a hang fails with its output shown
-#   --sigint S            once the command catches SIGINT (waiting up to
-#                         30 s), wait S seconds and send it SIGINT; with
-#                         --mpi the signal goes to the process of rank 0
+#   --sigint S            --fault "S INT self", or with --mpi "S INT rank:0"
 #   --fault "S SIG WHO"   fault injection: once WHO exists (waiting up to
 #                         30 s; 'self' once it catches SIG), wait S seconds
 #                         and send SIG (a name: STOP, KILL, HUP...) to
@@ -145,23 +143,6 @@ descendants() {
     done
 }
 
-# The process to interrupt: rank 0 (Open MPI puts OMPI_COMM_WORLD_RANK in
-# each rank's environment) or the command itself under `timeout`.
-sigint_target() {
-    local p
-    if [[ -z $mpi_np ]]; then
-        if [[ -n $timeout ]]; then pgrep -P "$1" | head -n 1; else echo "$1"; fi
-        return
-    fi
-    for p in $(descendants "$1"); do
-        if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
-            grep -qx 'OMPI_COMM_WORLD_RANK=0'; then
-            echo "$p"
-            return
-        fi
-    done
-}
-
 # Does pid $1 catch signal number $2 (default SIGINT; 1..8)?  A slow
 # start (sanitizers) must not meet the default action.
 catches_sigint() {
@@ -197,9 +178,11 @@ run_with_fault() {
     pid=$!
     for ((i = 0; i < 300; i++)); do
         targets=$(fault_targets "$pid" "$who")
+        # A signal the target may catch (1..8) waits until it does: a
+        # slow start (sanitizers) must not meet the default action.
         if [[ -n $targets ]]; then
-            [[ $who != self ]] && break
-            ((num > 8)) || catches_sigint "$targets" "$num" && break
+            ((num > 8)) || [[ $who == args:* ]] ||
+                catches_sigint "${targets%%[[:space:]]*}" "$num" && break
         fi
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
@@ -217,32 +200,9 @@ run_with_fault() {
     status=$?
 }
 
-run_with_sigint() {
-    local pid target='' i
-    launch --bg "${run[@]}" >"$work/out" 2>"$work/err"
-    pid=$!
-    for ((i = 0; i < 300; i++)); do
-        target=$(sigint_target "$pid")
-        [[ -n $target ]] && catches_sigint "$target" && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    sleep "$sigint"
-    if [[ -z $target ]]; then
-        fail "no process found to interrupt"
-        kill -TERM "$pid" 2>/dev/null
-    elif ! kill -INT "$target" 2>/dev/null; then
-        fail "the command ended before SIGINT"
-    fi
-    wait "$pid"
-    status=$?
-}
-
 run_command() {
     echo "+ ${run[*]}"
-    if [[ -n $sigint ]]; then
-        run_with_sigint
-    elif [[ -n $fault ]]; then
+    if [[ -n $fault ]]; then
         run_with_fault
     else
         launch "${run[@]}" >"$work/out" 2>"$work/err"
@@ -468,6 +428,9 @@ main() {
     command=()
     parse_options "$@"
     ((${#command[@]})) || usage "no command after --"
+    if [[ -n $sigint ]]; then
+        fault="$sigint INT $([[ -n $mpi_np ]] && echo rank:0 || echo self)"
+    fi
     work=$(mktemp -d "${TMPDIR:-/tmp}/alog-case.XXXXXX") || exit 2
     trap 'rm -rf "$work"' EXIT
     mkdir "$work/tmp"
