@@ -11,7 +11,7 @@ alog_add_unit(test_journal ${CMAKE_CURRENT_SOURCE_DIR}/test_journal.c
 set(A $<TARGET_FILE:alog-async>)
 
 # The same rows as the report (several blocks per producer).
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(journal_rows_${readers} LABELS journal async PROCESSORS 4
     CHECK --journal j.csv --journal-rows
     --journal-check "--producers 3 --count 5000"
@@ -35,7 +35,7 @@ alog_add_case(journal_rows_exec LABELS journal async PROCESSORS 2
 # The collector killed with SIGKILL after 2 s of 2 x 1000 Hz: about 2000
 # records each came; a block holds at most 100 ms of them, so more than a
 # quarter of them must be in the journal, without a gap.
-foreach(readers epoll threads)
+foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(journal_killed_${readers} LABELS journal faults async
     PROCESSORS 3 TIMEOUT 40
     CHECK --exit 137 --fault "2 KILL self" --journal j.csv
