@@ -4,7 +4,12 @@
  * Same pipe size, write size and read size as alog-producer and the
  * collector use unthrottled, so the only difference is the work per byte.
  *
- *   alog-ref-pipe [--bytes N] [--write B] [--read B] [--pipe B]
+ * With -- CMD ARGS the child is CMD instead, its stdout on the pipe: the
+ * producer's own ceiling into a pipe whose reader does nothing, the bound
+ * of every pipe collector for that producer (writing into a pipe costs
+ * a producer more than writing into /dev/null).
+ *
+ *   alog-ref-pipe [--bytes N] [--write B] [--read B] [--pipe B] [-- CMD...]
  * Prints "# key=value" lines: bytes, seconds, bytes_per_s.
  */
 #include <errno.h>
@@ -42,10 +47,15 @@ int main(int argc, char **argv)
     uint64_t total = UINT64_C(4) << 30; /* 4 GiB */
     size_t wsize = 64 << 10, rsize = 256 << 10;
     int psize = 1 << 20;
+    char **cmd = NULL;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
+            cmd = argv + i + 1;
+            break;
+        }
         if (i + 1 >= argc) {
             fprintf(stderr, "usage: alog-ref-pipe [--bytes N] [--write B] "
-                            "[--read B] [--pipe B]\n");
+                            "[--read B] [--pipe B] [-- CMD ARGS...]\n");
             return 2;
         }
         const char *o = argv[i], *v = argv[++i];
@@ -73,6 +83,15 @@ int main(int argc, char **argv)
     if (pid < 0) {
         perror("alog-ref-pipe: fork");
         return 1;
+    }
+    if (pid == 0 && cmd) {
+        close(p[0]);
+        if (dup2(p[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        close(p[1]);
+        execvp(cmd[0], cmd);
+        fprintf(stderr, "alog-ref-pipe: %s: %s\n", cmd[0], strerror(errno));
+        _exit(127);
     }
     if (pid == 0) {
         close(p[0]);
@@ -111,5 +130,7 @@ int main(int argc, char **argv)
     printf("# bytes=%" PRIu64 "\n# seconds=%.6f\n# bytes_per_s=%.0f\n", got, s,
            (double)got / s);
     free(b);
-    return got == total && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+    return (cmd || got == total) && WIFEXITED(st) && WEXITSTATUS(st) == 0
+               ? 0
+               : 1;
 }

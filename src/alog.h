@@ -294,6 +294,11 @@ alog_reclist *alog_reclist_new(void); ///< An empty list; NULL on ENOMEM.
 void alog_reclist_free(alog_reclist *l); ///< Frees l (NULL: no-op).
 /** Slot for one more record, to be filled in place; NULL on ENOMEM. */
 alog_record *alog_reclist_push(alog_reclist *l);
+/** Up to want slots in a row (fewer at a chunk's end), counted as records
+ * of l at once and left unzeroed for the caller to fill whole: a block
+ * copy instead of a push per record.  *got: how many; NULL (and *got 0)
+ * on ENOMEM or past the memory budget. */
+alog_record *alog_reclist_span(alog_reclist *l, size_t want, size_t *got);
 /** Allocate and touch room for n records in advance (when the count is
  * known), so appends never fault in fresh memory; 0 or ALOG_ENOMEM. */
 int alog_reclist_reserve(alog_reclist *l, size_t n);

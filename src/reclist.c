@@ -241,6 +241,22 @@ static alog_record *slot(alog_reclist *l)
     return r;
 }
 
+alog_record *alog_reclist_span(alog_reclist *l, size_t want, size_t *got)
+{
+    *got = 0;
+    if (want == 0)
+        return NULL;
+    if (l->room == 0 && !slot_slow(l))
+        return NULL;
+    size_t n = want < l->room ? want : l->room;
+    alog_record *r = l->next;
+    l->next += n;
+    l->room -= n;
+    l->len += n;
+    *got = n;
+    return r;
+}
+
 alog_record *alog_reclist_push(alog_reclist *l)
 {
     alog_record *r = slot(l);

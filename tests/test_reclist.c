@@ -181,6 +181,51 @@ static void test_boundaries(void **state)
     }
 }
 
+/* Spans stop at chunk ends (64, then 128 records), count at once, and
+ * mix with single appends; a span past the budget gives nothing. */
+static void test_span(void **state)
+{
+    (void)state;
+    alog_reclist *l = alog_reclist_new();
+    size_t got, seq = 0;
+    alog_record *s = alog_reclist_span(l, 0, &got);
+    assert_null(s);
+    assert_int_equal(got, 0);
+    s = alog_reclist_span(l, 50, &got);
+    assert_non_null(s);
+    assert_int_equal(got, 50);
+    for (size_t i = 0; i < got; i++)
+        fill(&s[i], seq++);
+    assert_int_equal(alog_reclist_len(l), 50);
+    s = alog_reclist_span(l, 100, &got); /* the first chunk's last 14 */
+    assert_int_equal(got, 14);
+    for (size_t i = 0; i < got; i++)
+        fill(&s[i], seq++);
+    alog_record rec;
+    fill(&rec, seq++);
+    assert_int_equal(alog_reclist_append(l, &rec), 0);
+    s = alog_reclist_span(l, 1000, &got); /* the second chunk's other 127 */
+    assert_int_equal(got, 127);
+    for (size_t i = 0; i < got; i++)
+        fill(&s[i], seq++);
+    assert_int_equal(alog_reclist_len(l), 192);
+    for (size_t i = 0; i < 192; i++)
+        assert_int_equal(alog_reclist_at(l, i)->seq, i);
+
+    alog_membudget b = {.limit = 64 * sizeof(alog_record) + 64 * 8};
+    alog_reclist *m = alog_reclist_new();
+    alog_reclist_set_budget(m, &b);
+    s = alog_reclist_span(m, 64, &got);
+    assert_int_equal(got, 64);
+    s = alog_reclist_span(m, 1, &got);
+    assert_null(s);
+    assert_int_equal(got, 0);
+    assert_int_equal(alog_reclist_len(m), 64);
+    assert_int_equal(atomic_load(&b.hit), 1);
+    alog_reclist_free(m);
+    alog_reclist_free(l);
+}
+
 static void test_push_zeroes(void **state)
 {
     (void)state;
@@ -371,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_boundaries),
+        cmocka_unit_test(test_span),
         cmocka_unit_test(test_push_zeroes),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_enomem),
