@@ -82,6 +82,11 @@ extern const alog_transport *const alog_mpi_transports[]; ///< both, NULL-ended
  * registry; NULL for none. */
 const alog_transport *alog_mpi_transport_for(int collect);
 
+/** The start hand-out (setup_mpi.c), collective: rank 0 schedules the
+ * start on every rank's clock once it is ready to collect (its
+ * transport's open), the others wait for theirs; fills su->start_ns. */
+void alog_mpi_schedule(alog_mpi_setup *su);
+
 /** A producer rank (produce_mpi.c): the one producer loop, batches to rank
  * 0, the final message, then wait for rank 0's word.  Returns ALOG_OK. */
 int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);

@@ -305,6 +305,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
         free(store);
         return ALOG_ENOMEM;
     }
+    alog_mpi_schedule(su); /* the lists are reserved: producers may start */
     alog_mpi_collector *c = &x->c;
     unsigned batch = su->batch; /* --batch auto resolved */
     int64_t dur_ns = 0;

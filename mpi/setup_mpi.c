@@ -1,7 +1,10 @@
 /* setup_mpi.c - the MPI model's run: a collective set-up on every rank
- * (environment gather, clock sync, start hand-out), then rank 0 runs the
- * generic collector run with an MPI transport while the other ranks run
- * the one producer loop, then every rank learns rank 0's verdict.
+ * (environment gather, clock sync), then rank 0 runs the generic collector
+ * run with an MPI transport while the other ranks run the one producer
+ * loop, then every rank learns rank 0's verdict.  The start is handed out
+ * once rank 0's transport opens, after its lists are reserved: reserving
+ * touches every page of them (a second or more without huge pages), and
+ * producers started before would flood a rank 0 that is not listening.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +85,12 @@ const alog_transport *alog_mpi_transport_for(int collect)
  * only on rank 0) and its start time on its own clock. */
 static void setup(alog_mpi_setup *su, MPI_Comm comm)
 {
-    int64_t *starts = NULL;
     alog_mpi_rankinfo *info = NULL;
     alog_mpi_clock *clk = NULL;
     if (su->rank == 0) {
         info = calloc((size_t)su->size, sizeof *info);
         clk = calloc((size_t)su->size, sizeof *clk);
-        starts = calloc((size_t)su->size, sizeof *starts);
-        if (info == NULL || clk == NULL || starts == NULL)
+        if (info == NULL || clk == NULL)
             alog_mpi_out_of_memory(comm);
     }
     alog_mpi_env_gather(comm, info);
@@ -107,21 +108,29 @@ static void setup(alog_mpi_setup *su, MPI_Comm comm)
             batches[r] = b;
     }
     alog_mpi_clock_sync(comm, ALOG_MPI_SYNC_ROUNDS, clk);
-    /* One schedule for all, on rank 0's clock, given to each rank on its
-     * own clock. */
-    if (su->rank == 0) {
-        int64_t t0 = alog_now_ns() + START_LEAD_NS;
-        for (int r = 0; r < su->size; r++)
-            starts[r] = t0 + alog_mpi_clock_applied(&clk[r]);
-    }
-    hand_out(comm, su->rank, su->size, starts, &su->start_ns);
     if (su->opts->batch == ALOG_MPI_BATCH_AUTO)
         hand_out(comm, su->rank, su->size, batches, &batch);
     su->batch = batch > 0 ? (unsigned)batch : 1;
     free(batches);
-    free(starts);
     su->info = info;
     su->clk = clk;
+}
+
+void alog_mpi_schedule(alog_mpi_setup *su)
+{
+    int64_t *starts = NULL;
+    /* One schedule for all, on rank 0's clock, given to each rank on its
+     * own clock. */
+    if (su->rank == 0) {
+        starts = calloc((size_t)su->size, sizeof *starts);
+        if (starts == NULL)
+            alog_mpi_out_of_memory(su->comm);
+        int64_t t0 = alog_now_ns() + START_LEAD_NS;
+        for (int r = 0; r < su->size; r++)
+            starts[r] = t0 + alog_mpi_clock_applied(&su->clk[r]);
+    }
+    hand_out(su->comm, su->rank, su->size, starts, &su->start_ns);
+    free(starts);
 }
 
 /* Every rank returns rank 0's verdict.  Producers wait asleep so that
@@ -185,6 +194,7 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
             return rc;
         }
     } else {
+        alog_mpi_schedule(&su); /* waits until rank 0 is ready to collect */
         rc = alog_mpi_produce(&run, &su);
     }
     rc = agree(&su, rc);
