@@ -198,6 +198,11 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
         if (alog_config_interval_ns(cfg, i) == 0 &&
             alog_reclist_reserve(alog_result_list(res, i), cfg->count) != 0)
             return 1; /* not fatal: appends allocate as they go */
+    /* Testing only: a reservation this many ms slower (as without huge
+     * pages), to show that no producer starts before it is done. */
+    const char *slow = getenv("ALOG_TEST_RESERVE_MS");
+    if (slow && atoi(slow) > 0)
+        alog_sleep_for((int64_t)atoi(slow) * 1000000, alog_stop_flag());
     return 0;
 }
 
