@@ -134,7 +134,7 @@ void alog_mpi_send_stop(alog_mpi_collector *c)
     }
 }
 
-void alog_mpi_idle(const alog_mpi_collector *c)
+int alog_mpi_idle(const alog_mpi_collector *c)
 {
     int64_t next = INT64_MAX;
     for (int p = 0; p < c->nprod; p++) {
@@ -148,9 +148,11 @@ void alog_mpi_idle(const alog_mpi_collector *c)
     int64_t now = alog_now_ns();
     if (next == INT64_MIN || (now >= next - SPIN_EARLY_NS &&
                               now <= next + SPIN_LATE_NS)) {
-        if (c->oversubscribed)
+        if (c->oversubscribed) {
             sched_yield();
-        return;
+            return 0;
+        }
+        return 1;
     }
     if (now > next)
         alog_sleep_for(LATE_NAP_NS, NULL);
@@ -159,6 +161,7 @@ void alog_mpi_idle(const alog_mpi_collector *c)
                              ? next - SPIN_EARLY_NS
                              : now + NAP_MAX_NS,
                          NULL);
+    return 0;
 }
 
 int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop)

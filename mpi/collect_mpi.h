@@ -42,8 +42,9 @@ void alog_mpi_watch(alog_mpi_collector *c, int64_t now);
 /* Tell every producer still running to stop (once). */
 void alog_mpi_send_stop(alog_mpi_collector *c);
 /* Nothing arrived: sleep until shortly before the next forecast arrival,
- * return at once around it, nap between polls once it is overdue. */
-void alog_mpi_idle(const alog_mpi_collector *c);
+ * return at once around it, nap between polls once it is overdue.
+ * Returns 1 when a record is due about now (poll hard), else 0. */
+int alog_mpi_idle(const alog_mpi_collector *c);
 
 /* The collect modes (collect_mpi.c, recv_mpi.c): until every final has
  * arrived.  0 or an ALOG_E* code. */

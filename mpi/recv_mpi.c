@@ -18,6 +18,7 @@
 #define ALOG_MPI_RECV_DEPTH 2
 #endif
 enum { RECV_DEPTH = ALOG_MPI_RECV_DEPTH };
+enum { HARD_POLLS = 64 }; /* bare polls between clock looks, paced */
 
 typedef struct slot {
     int ready; /* completed, not yet stored */
@@ -131,7 +132,7 @@ int alog_mpi_collect_async(alog_mpi_collector *c, const atomic_int *stop)
     int n = RECV_DEPTH * c->nprod;
     int rc = state_new(&a, c);
 
-    unsigned empty = 0;
+    unsigned empty = 0, hard = 0;
     while (c->active > 0 && rc == ALOG_OK) {
         int got = 0;
         if (atomic_load(stop) != 0 && !c->stop_sent)
@@ -140,14 +141,22 @@ int alog_mpi_collect_async(alog_mpi_collector *c, const atomic_int *stop)
          * must not hold rank 0 (MPI_Waitsome spins the same way). */
         ALOG_MPI_CHECK(c->comm, MPI_Testsome(n, a.req, &got, a.idx, a.st));
         if (got == 0) {
+            /* Paced, with a record due about now: HARD_POLLS bare polls
+             * before looking at the clock again, so that an arrival is
+             * seen one MPI_Testsome after it, as MPI_Recv would. */
+            if (hard > 0) {
+                hard--;
+                continue;
+            }
             if (c->paced && !c->stop_sent)
-                alog_mpi_idle(c);
+                hard = alog_mpi_idle(c) ? HARD_POLLS : 0;
             else if (c->oversubscribed)
                 sched_yield();
-            if (c->paced || (++empty & 1023) == 0)
+            if ((c->paced && hard == 0) || (++empty & 1023) == 0)
                 alog_mpi_watch(c, alog_now_ns());
             continue;
         }
+        hard = 0;
         if (got == MPI_UNDEFINED) { /* no receive left, yet finals missing */
             rc = ALOG_EPROTO;
             break;
