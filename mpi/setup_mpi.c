@@ -82,7 +82,7 @@ const alog_transport *alog_mpi_transport_for(int collect)
 }
 
 /* The collective set-up: every rank ends with su filled (info and clk
- * only on rank 0) and its start time on its own clock. */
+ * only on rank 0) but for its start time, which alog_mpi_schedule gives. */
 static void setup(alog_mpi_setup *su, MPI_Comm comm)
 {
     alog_mpi_rankinfo *info = NULL;

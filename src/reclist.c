@@ -228,25 +228,13 @@ static alog_record *slot_slow(alog_reclist *l)
     return l->next;
 }
 
-/* The next free slot, without zeroing it; the common case is a pointer
- * bump (a collector pushes tens of millions a second). */
-static alog_record *slot(alog_reclist *l)
-{
-    alog_record *r = l->room > 0 ? l->next : slot_slow(l);
-    if (r) {
-        l->next = r + 1;
-        l->room--;
-        l->len++;
-    }
-    return r;
-}
-
-alog_record *alog_reclist_span(alog_reclist *l, size_t want, size_t *got)
+/* Up to want free slots in a row, without zeroing them, counted as
+ * records at once; the common case is a pointer bump (a collector pushes
+ * tens of millions a second).  *got: how many; NULL on failure. */
+static inline alog_record *take(alog_reclist *l, size_t want, size_t *got)
 {
     *got = 0;
-    if (want == 0)
-        return NULL;
-    if (l->room == 0 && !slot_slow(l))
+    if (want == 0 || (l->room == 0 && !slot_slow(l)))
         return NULL;
     size_t n = want < l->room ? want : l->room;
     alog_record *r = l->next;
@@ -255,6 +243,18 @@ alog_record *alog_reclist_span(alog_reclist *l, size_t want, size_t *got)
     l->len += n;
     *got = n;
     return r;
+}
+
+/* The next free slot, without zeroing it. */
+static alog_record *slot(alog_reclist *l)
+{
+    size_t got;
+    return take(l, 1, &got);
+}
+
+alog_record *alog_reclist_span(alog_reclist *l, size_t want, size_t *got)
+{
+    return take(l, want, got);
 }
 
 alog_record *alog_reclist_push(alog_reclist *l)

@@ -201,8 +201,9 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
     /* Testing only: a reservation this many ms slower (as without huge
      * pages), to show that no producer starts before it is done. */
     const char *slow = getenv("ALOG_TEST_RESERVE_MS");
-    if (slow && atoi(slow) > 0)
-        alog_sleep_for((int64_t)atoi(slow) * 1000000, alog_stop_flag());
+    int ms = slow ? atoi(slow) : 0;
+    if (ms > 0)
+        alog_sleep_for((int64_t)ms * 1000000, alog_stop_flag());
     return 0;
 }
 
