@@ -34,6 +34,12 @@ static int agree(void *ctx, int code)
     return code;
 }
 
+static int open_stdout(void *ctx, char *why, size_t len)
+{
+    (void)ctx;
+    return alog_mpi_stdout_direct(why, len);
+}
+
 static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
                      char *err, size_t errlen)
 {
@@ -98,6 +104,7 @@ int main(int argc, char **argv)
         .jobs = jobs,
         .is_root = is_root,
         .agree = agree,
+        .open_stdout = open_stdout,
         .ctx = &w,
     };
     int status = alog_program_main(&prog, argc, argv);

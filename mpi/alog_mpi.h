@@ -48,6 +48,12 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
 int alog_mpi_check_config(const alog_config *cfg, const alog_mpi_opts *opts,
                           char *err, size_t errlen);
 
+/** Rank 0, report on stdout, started by an mpirun on this host: make
+ * stdout mpirun's own stdout (stdout_mpi.c), so that a failed write is
+ * seen.  0 (done, or nothing to do: the report then goes through the
+ * launcher), or ALOG_EIO with why = "mpirun's standard output is closed". */
+int alog_mpi_stdout_direct(char *why, size_t len);
+
 /* ---- the run's set-up and its two sides -------------------------------- */
 
 typedef struct alog_mpi_rankinfo alog_mpi_rankinfo;

@@ -48,8 +48,8 @@ static void sync_root(MPI_Comm comm, int size, int rounds,
 
 int64_t alog_mpi_test_skew(MPI_Comm comm, int rank)
 {
-    const char *v = getenv(ALOG_MPI_TEST_SKEW_ENV);
-    if (v == NULL || *v == '\0')
+    const char *v = alog_hook(ALOG_MPI_TEST_SKEW_ENV);
+    if (v == NULL)
         return 0;
     char *end = NULL;
     errno = 0;

@@ -69,6 +69,17 @@ typedef struct alog_diag {
 void alog_say(const alog_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* ---- test hooks ------------------------------------------------------ */
+
+/** The value of test hook `name` (an ALOG_* environment variable that
+ * changes a run for testing: hooks.c lists them), or NULL when it is unset
+ * or empty, or not a listed hook. */
+const char *alog_hook(const char *name);
+/** The active hooks as "NAME=value NAME=value" into buf (values shown
+ * printable, spaces as '?', cut at 64 bytes; "" when none).  Returns how
+ * many are active. */
+size_t alog_hooks_describe(char *buf, size_t cap);
+
 /* ---- clock ----------------------------------------------------------- */
 
 /** CLOCK_MONOTONIC in ns.  The one clock of the async and omp models. */

@@ -88,6 +88,7 @@ typedef struct alog_pipes {
     int64_t deadline_ns; /* --duration: every producer has ended by now,
                             or is cut off as stalled (0: no duration) */
     const alog_diag *diag; /* says which producer was cut off */
+    int reaper_was;    /* alog_reaper_begin's value, for alog_reaper_end */
 } alog_pipes;
 
 /* Start the producers of cfg (or its --exec commands), one per producer
@@ -103,6 +104,11 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
  * collector should stop waiting for end-of-file (grandchildren holding a
  * pipe, after a stop or past the deadline). */
 int alog_pipes_check_stop(alog_pipes *p, const atomic_int *stop);
+/* The collector ends the run itself (out of memory, --max-memory, a
+ * failed call): SIGTERM to every child still running, so that each one
+ * short of its count is reported stopped, as after an interrupt, whatever
+ * the collector (the threads one gets there through alog_stop_request). */
+void alog_pipes_stop(alog_pipes *p);
 /* The id producer i's records carry on the wire: an alog-producer names
  * itself by its pid (a foreign command's lines carry none: i). */
 uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i);
@@ -111,7 +117,20 @@ uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i);
  * way the original did (SIGTERM; what it already wrote is still
  * collected). */
 void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records);
-/* Reap every child, set the statuses, close the pipes, free. */
+/* Reap every child, set the statuses, close the pipes, end and reap what
+ * the children left behind (alog_reaper_end), free. */
 void alog_pipes_close(alog_pipes *p, alog_result *res);
+
+/* reaper.c: make this process the reaper of its descendants' orphans
+ * (PR_SET_CHILD_SUBREAPER); returns whether it already was (pass it to
+ * alog_reaper_end), -1 if the kernel refused (orphans then go to init). */
+int alog_reaper_begin(void);
+/* Once every child of ours is reaped: every process still our child (an
+ * orphan of a producer: it left the producer's process group, with
+ * setsid, say) gets SIGTERM, with its group, then SIGKILL after
+ * ALOG_SPAWN_GRACE_NS, and is reaped; said once on d when there were any.
+ * Then the subreaper setting is put back as `was` says.  Returns how many
+ * were ended. */
+unsigned alog_reaper_end(int was, const alog_diag *d);
 
 #endif

@@ -17,13 +17,15 @@
 
 int alog_tsc_invariant(void)
 {
-    const char *path = getenv("ALOG_CPUINFO");
-    FILE *f = fopen(path && *path ? path : "/proc/cpuinfo", "r");
+    const char *path = alog_hook("ALOG_CPUINFO");
+    FILE *f = fopen(path ? path : "/proc/cpuinfo", "re");
     if (!f)
         return 0;
     char line[4096];
     int yes = 0;
-    while (fgets(line, sizeof line, f)) {
+    /* The first CPU's flags come within its first lines: a bounded look
+     * (a hook may point at /dev/zero or a FIFO that never ends). */
+    for (int k = 0; k < 1024 && fgets(line, sizeof line, f); k++) {
         if (strncmp(line, "flags", 5) != 0)
             continue;
         /* Whole words only: " constant_tsc " in the padded line. */

@@ -9,6 +9,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct alog_journal_block {
@@ -36,7 +37,30 @@ struct alog_journal {
     size_t n, cap;
 };
 
-int alog_journal_open(alog_journal **jp, const char *path, const alog_diag *d)
+/* Open path for writing without following a link and without emptying
+ * it yet; *created says whether this call made it. */
+static int journal_fd(const char *path, int *created)
+{
+    const int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    *created = 1;
+    int fd = open(path, flags | O_CREAT | O_EXCL, 0666);
+    if (fd < 0 && errno == EEXIST) {
+        *created = 0;
+        fd = open(path, flags);
+    }
+    return fd;
+}
+
+/* Is the open fd the regular file at path? */
+static int same_file(int fd, const char *path)
+{
+    struct stat a, b;
+    return path != NULL && fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+           S_ISREG(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int alog_journal_open(alog_journal **jp, const char *path, const char *report,
+                      const alog_diag *d)
 {
     *jp = NULL;
     alog_journal *j = calloc(1, sizeof *j);
@@ -46,13 +70,23 @@ int alog_journal_open(alog_journal **jp, const char *path, const alog_diag *d)
         free(p);
         return ALOG_ENOMEM;
     }
-    j->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (j->fd < 0) {
+    int created = 0;
+    j->fd = journal_fd(path, &created);
+    int rc = j->fd < 0 ? ALOG_ESYS : ALOG_OK;
+    if (rc == ALOG_OK && same_file(j->fd, report))
+        rc = ALOG_EINVAL; /* one file cannot be both */
+    else if (rc == ALOG_OK && ftruncate(j->fd, 0) != 0 && errno != EINVAL)
+        rc = ALOG_ESYS; /* EINVAL: a device or FIFO, nothing to empty */
+    if (rc != ALOG_OK) {
         int e = errno;
+        if (j->fd >= 0)
+            close(j->fd);
+        if (created)
+            unlink(path);
         free(j);
         free(p);
-        errno = e;
-        return ALOG_ESYS;
+        errno = rc == ALOG_EINVAL ? EEXIST : e;
+        return rc;
     }
     j->path = p;
     j->diag = d;
@@ -195,6 +229,32 @@ void alog_journal_finish(alog_journal *j)
     pthread_mutex_unlock(&j->mu);
 }
 
+void alog_journal_attach(alog_journal *j, const alog_result *res)
+{
+    if (j == NULL)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->res = res;
+    pthread_mutex_unlock(&j->mu);
+}
+
+void alog_journal_detach(alog_journal *j)
+{
+    if (j == NULL)
+        return;
+    alog_journal_finish(j);
+    /* The blocks point into the result's lists: they go with it. */
+    pthread_mutex_lock(&j->mu);
+    for (size_t i = 0; i < j->n; i++) {
+        fclose(j->blocks[i]->mem);
+        free(j->blocks[i]->buf);
+        free(j->blocks[i]);
+    }
+    j->n = 0;
+    j->res = NULL;
+    pthread_mutex_unlock(&j->mu);
+}
+
 int alog_journal_epoch(const alog_journal *j, int64_t *epoch)
 {
     if (j == NULL)
@@ -215,17 +275,12 @@ int alog_journal_close(alog_journal *j)
 {
     if (j == NULL)
         return ALOG_OK;
-    alog_journal_finish(j);
+    alog_journal_detach(j);
     pthread_mutex_lock(&j->mu);
     if (close(j->fd) != 0)
         journal_fail(j, "close", errno);
     pthread_mutex_unlock(&j->mu);
     int rc = atomic_load(&j->failed) ? ALOG_EIO : ALOG_OK;
-    for (size_t i = 0; i < j->n; i++) {
-        fclose(j->blocks[i]->mem);
-        free(j->blocks[i]->buf);
-        free(j->blocks[i]);
-    }
     free(j->blocks);
     pthread_mutex_destroy(&j->mu);
     free(j->path);

@@ -32,9 +32,13 @@ typedef struct alog_journal alog_journal;
  * list, owned by the journal. */
 typedef struct alog_journal_block alog_journal_block;
 
-/** Create or truncate path for writing; *j is the journal.  0, ALOG_ESYS
- * (errno says why) or ALOG_ENOMEM.  Messages later go to d. */
-int alog_journal_open(alog_journal **j, const char *path, const alog_diag *d);
+/** Create or empty path for writing; *j is the journal.  A symbolic link
+ * is never followed (ALOG_ESYS, errno ELOOP), and a path that is the
+ * report's file (report: its path, or NULL) is refused before anything is
+ * emptied (ALOG_EINVAL; nothing changed).  0, ALOG_ESYS (errno says why)
+ * or ALOG_ENOMEM.  Messages later go to d. */
+int alog_journal_open(alog_journal **j, const char *path, const char *report,
+                      const alog_diag *d);
 /** The block of list i of res (the header comes from res too, when the
  * first block is written).  NULL when j is NULL, or out of memory (then
  * journaling stops, said on the journal's diag). */
@@ -52,6 +56,14 @@ static inline void alog_journal_note(alog_journal_block *b, int64_t collect_ns)
 /** Write every block's waiting records (once the stores are done: every
  * collecting thread has ended).  j NULL: nothing. */
 void alog_journal_finish(alog_journal *j);
+/** Name res as the source of j's header before any block is bound, so
+ * that a run that cannot start still leaves a journal saying what it was.
+ * j NULL: nothing. */
+void alog_journal_attach(alog_journal *j, const alog_result *res);
+/** Finish j (as alog_journal_finish), then drop its blocks and its result:
+ * called before the result is freed, on every path (j stays open, and a
+ * later finish or close touches nothing of the result).  j NULL: nothing. */
+void alog_journal_detach(alog_journal *j);
 /** The epoch of j's rows (CLOCK_MONOTONIC ns) in *epoch: 1, or 0 while
  * no record was journaled (or j is NULL).  The report of a run with a
  * journal counts from it too, so that both have the same rows. */

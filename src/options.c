@@ -463,7 +463,7 @@ static int parse_word(alog_config *cfg, const alog_optset *own, int argc,
         return bad_value(e, o, val, "takes no value");
     if (o->arg != NULL && val == NULL) {
         if (*i + 1 >= argc)
-            return bad(e, "--%s: missing value", o->name);
+            return bad(e, "%s: missing value", shown); /* as typed */
         val = argv[++*i];
     }
     return apply(cfg, f->base, o, val, e);

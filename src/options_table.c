@@ -148,12 +148,15 @@ const alog_opt alog_core_options[] = {
     {.name = "output", .shrt = 'o', .arg = "FILE", .models = M_RUN,
      .jobs = J_BOTH, .kind = ALOG_OPT_STRING, .off = F(output),
      .group = ALOG_OG_OUT,
-     .help = "write the report to FILE (atomically)", .def = "stdout"},
+     .help = "write the report to FILE (atomically: a temporary renamed "
+             "over it, keeping its permissions); a symbolic link is followed "
+             "only if it is yours or root's, else refused", .def = "stdout"},
     {.name = "journal", .arg = "FILE", .models = M_RUN, .jobs = J_LOG,
      .kind = ALOG_OPT_STRING, .off = F(journal), .group = ALOG_OG_OUT,
-     .help = "append the records collected to FILE as CSV record rows, in "
+     .help = "write the records collected to FILE as CSV record rows, in "
              "blocks, while the run goes on (a collector killed loses at "
-             "most the last block of each producer)"},
+             "most the last block of each producer); FILE is emptied "
+             "first, a symbolic link is refused"},
     {.name = "number", .arg = "N", .models = M_RUN, .jobs = J_PRIMES,
      .kind = ALOG_OPT_U64, .off = F(primes.number), .ulo = 0,
      .uhi = UINT64_MAX,

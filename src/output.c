@@ -3,7 +3,8 @@
  * A regular file is written to a temporary in the same directory (so the
  * rename cannot cross file systems), synced, and renamed over the target
  * only when everything was written: a failed or interrupted run never
- * leaves a half report where a good one was.
+ * leaves a half report where a good one was.  Symbolic links: see
+ * follow_link.
  */
 #include "alog.h"
 
@@ -43,11 +44,65 @@ static mode_t file_mode(void)
     return 0666 & ~mask;
 }
 
+/* A symbolic link is followed only when it is the user's own or root's:
+ * one that another user planted (in a shared directory) could point a
+ * root-run report at any file, so it is refused instead (the kernel's
+ * fs.protected_symlinks rule, for every directory, not only sticky ones).
+ * The link is opened itself (O_PATH | O_NOFOLLOW), so the owner checked
+ * and the target read are of the same link, whatever renames race.
+ * Returns 0 with *target (malloc'd: the link's target, as a path from
+ * here) or NULL when path is no link; ALOG_EINVAL for a foreign link
+ * (o->link_uid says whose); ALOG_ENOMEM. */
+static int follow_link(alog_output *o, const char *path, char **target)
+{
+    *target = NULL;
+    int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return ALOG_OK; /* nothing there yet, or a path open() refuses */
+    struct stat st;
+    if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISLNK(st.st_mode)) {
+        close(fd);
+        return ALOG_OK;
+    }
+    if (st.st_uid != geteuid() && st.st_uid != 0) {
+        close(fd);
+        o->link_uid = (long)st.st_uid;
+        return ALOG_EINVAL;
+    }
+    char to[4096];
+    ssize_t n = readlinkat(fd, "", to, sizeof to - 1);
+    close(fd);
+    if (n <= 0)
+        return ALOG_OK;
+    to[n] = '\0';
+    /* A relative target counts from the link's directory. */
+    char *dir = to[0] == '/' ? strdup("") : dir_of(path);
+    if (dir == NULL)
+        return ALOG_ENOMEM;
+    size_t cap = strlen(dir) + (size_t)n + 2;
+    char *joined = malloc(cap);
+    if (joined != NULL)
+        snprintf(joined, cap, "%s%s%s", dir, dir[0] ? "/" : "", to);
+    free(dir);
+    if (joined == NULL)
+        return ALOG_ENOMEM;
+    /* Further links on the way are resolved as any path is. */
+    char *real = realpath(joined, NULL);
+    if (real != NULL) {
+        free(joined);
+        joined = real;
+    }
+    *target = joined;
+    return ALOG_OK;
+}
+
 int alog_output_open(alog_output *o, const char *path)
 {
     o->f = NULL;
     o->path = NULL;
     o->tmp = NULL;
+    o->link_uid = -1;
     if (path == NULL || strcmp(path, "-") == 0) {
         o->f = stdout;
         return ALOG_OK;
@@ -56,10 +111,10 @@ int alog_output_open(alog_output *o, const char *path)
         errno = ENOENT;
         return ALOG_ESYS;
     }
-    /* Through a symlink, replace the file it names, not the link. */
-    struct stat lst;
-    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-        o->path = realpath(path, NULL);
+    /* Through a link of ours, replace the file it names, not the link. */
+    int rc = follow_link(o, path, &o->path);
+    if (rc != ALOG_OK)
+        return rc;
     if (o->path == NULL)
         o->path = strdup(path);
     if (o->path == NULL)
@@ -69,13 +124,14 @@ int alog_output_open(alog_output *o, const char *path)
     /* A device or pipe (/dev/null, a FIFO) is written in place: there is
      * nothing to replace atomically and renaming over it would be wrong. */
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             output_reset(o);
             errno = EISDIR;
             return ALOG_ESYS;
         }
-        o->f = fopen(path, "w");
+        o->f = fopen(path, "we");
         if (o->f == NULL) {
             int e = errno;
             output_reset(o);
@@ -101,14 +157,18 @@ int alog_output_open(alog_output *o, const char *path)
     snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, base);
     free(dir);
 
-    int fd = mkstemp(o->tmp);
+    /* Close-on-exec: producers started later must not inherit the report
+     * (a command could write into it). */
+    int fd = mkostemp(o->tmp, O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         output_reset(o);
         errno = e;
         return ALOG_ESYS;
     }
-    if (fchmod(fd, file_mode()) != 0 || (o->f = fdopen(fd, "w")) == NULL) {
+    /* A report that replaces an older one keeps its permissions. */
+    mode_t mode = exists ? (st.st_mode & 07777) : file_mode();
+    if (fchmod(fd, mode) != 0 || (o->f = fdopen(fd, "w")) == NULL) {
         int e = errno;
         close(fd);
         unlink(o->tmp);
@@ -117,6 +177,11 @@ int alog_output_open(alog_output *o, const char *path)
         return ALOG_ESYS;
     }
     return ALOG_OK;
+}
+
+const char *alog_output_path(const alog_output *o)
+{
+    return o->path;
 }
 
 /* Make the rename itself durable; failure here loses nothing written. */

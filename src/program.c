@@ -41,34 +41,50 @@ static int keeps_report(int rc)
            rc == ALOG_EFULL;
 }
 
-static int open_output(alog_output *out, const alog_config *cfg,
-                       const alog_diag *d)
+static int open_output(const alog_program *p, alog_output *out,
+                       const alog_config *cfg, const alog_diag *d)
 {
+    int to_stdout = cfg->output == NULL || strcmp(cfg->output, "-") == 0;
+    char why[256] = "";
+    if (to_stdout && p->open_stdout != NULL &&
+        p->open_stdout(p->ctx, why, sizeof why) == ALOG_EIO) {
+        alog_say(d, "cannot write the report to stdout: %s", why);
+        return ALOG_EIO;
+    }
     errno = 0;
     int rc = alog_output_open(out, cfg->output);
-    if (rc != ALOG_OK) {
-        char why[256];
+    if (rc == ALOG_EINVAL) /* bad input: a link someone else made */
+        alog_say(d, "--output '%s': a symbolic link owned by uid %ld: not "
+                    "followed (only your own or root's are; see --help)",
+                 cfg->output, out->link_uid);
+    else if (rc != ALOG_OK)
         alog_say(d, "--output '%s': %s", cfg->output ? cfg->output : "-",
                  alog_reason(rc, why, sizeof why));
-    }
     return rc;
 }
 
 /* --journal: created (or emptied) before anything runs; a path that
- * cannot be written is bad input (exit 2). */
-static int open_journal(alog_config *cfg, const alog_diag *d)
+ * cannot be written, a symbolic link or the report's own file is bad
+ * input (exit 2). */
+static int open_journal(alog_config *cfg, const alog_output *out,
+                        const alog_diag *d)
 {
     if (cfg->journal == NULL || cfg->job != ALOG_JOB_LOG)
         return ALOG_OK;
     errno = 0;
-    int rc = alog_journal_open(&cfg->journal_file, cfg->journal, d);
-    if (rc != ALOG_OK) {
+    int rc = alog_journal_open(&cfg->journal_file, cfg->journal,
+                               alog_output_path(out), d);
+    if (rc == ALOG_EINVAL)
+        alog_say(d, "--journal '%s': is the report's file (--output): name "
+                    "another file", cfg->journal);
+    else if (rc == ALOG_ESYS && errno == ELOOP)
+        alog_say(d, "--journal '%s': a symbolic link: not followed (name "
+                    "the file itself; see --help)", cfg->journal);
+    else if (rc != ALOG_OK)
         alog_say(d, "--journal '%s': %s", cfg->journal,
                  rc == ALOG_ESYS && errno ? strerror(errno)
                                           : alog_strerror(rc));
-        return ALOG_EINVAL;
-    }
-    return ALOG_OK;
+    return rc == ALOG_OK ? ALOG_OK : ALOG_EINVAL;
 }
 
 /* Close the output.  A report that cannot be finished (the job's write
@@ -91,6 +107,15 @@ static int close_output(alog_output *out, const alog_config *cfg,
     return rc;
 }
 
+/* A test hook set by accident would change the run unseen: name them. */
+static void say_hooks(const alog_diag *d)
+{
+    char hooks[512];
+    if (alog_hooks_describe(hooks, sizeof hooks) > 0)
+        alog_say(d, "warning: test hooks set: %s (they change the run; the "
+                    "report's test_hooks= names them)", hooks);
+}
+
 /* Check, open, run, close: the code of the run, the same on every rank. */
 static int run_job(const alog_program *p, const alog_program_job *j,
                    alog_config *cfg, const alog_diag *d)
@@ -108,9 +133,9 @@ static int run_job(const alog_program *p, const alog_program_job *j,
     }
     alog_output out = {0};
     if (root)
-        rc = open_output(&out, cfg, d);
+        rc = open_output(p, &out, cfg, d);
     if (root && rc == ALOG_OK) {
-        rc = open_journal(cfg, d);
+        rc = open_journal(cfg, &out, d);
         if (rc != ALOG_OK)
             (void)alog_output_close(&out, 0);
     }
@@ -144,6 +169,8 @@ int alog_program_main(const alog_program *p, int argc, char **argv)
                              "(see --help)", job_names[cfg.job]);
             status = 2;
         } else {
+            if (root)
+                say_hooks(&d);
             status = alog_exit_status(run_job(p, j, &cfg, &d));
         }
     }

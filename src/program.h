@@ -57,9 +57,13 @@ typedef struct alog_program {
     int model;                   ///< ALOG_MODEL_* for the option table
     const alog_optset *options;  ///< the model's own option rows, or NULL
     const alog_program_job *jobs; ///< ended by an entry with run == NULL
-    /* MPI hooks; both NULL for a program of one process. */
+    /* MPI hooks; all NULL for a program of one process. */
     int (*is_root)(void *ctx);          ///< 1 on the rank that prints
     int (*agree)(void *ctx, int code);  ///< collective: the root's code
+    /** Root only, report on stdout, before the run: make stdout the final
+     * one (mpirun's); ALOG_EIO with the reason in why refuses the run
+     * (exit 1, "cannot write the report to stdout: <why>"). */
+    int (*open_stdout)(void *ctx, char *why, size_t len);
     void *ctx;                          ///< passed to hooks and jobs
 } alog_program;
 

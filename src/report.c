@@ -151,6 +151,9 @@ int alog_report_header_common(alog_result *res, const char *model,
     rc = rc ? rc : alog_result_header(res, "cores", "%ld", cores);
     rc = rc ? rc : alog_result_header(res, "pid", "%ld", (long)getpid());
     rc = rc ? rc : alog_result_header(res, "started", "%s", started);
+    char hooks[512];
+    if (rc == 0 && alog_hooks_describe(hooks, sizeof hooks) > 0)
+        rc = alog_result_header(res, "test_hooks", "%s", hooks);
     return rc;
 }
 

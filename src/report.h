@@ -138,9 +138,16 @@ typedef struct alog_output {
     FILE *f;        ///< write here
     char *path;     ///< private: final name, NULL for stdout
     char *tmp;      ///< private: temporary name
+    long link_uid;  ///< after ALOG_EINVAL: the owner of the refused link
 } alog_output;
-/** Open path (NULL or "-": stdout); 0, ALOG_ESYS or ALOG_ENOMEM. */
+/** Open path (NULL or "-": stdout); 0, ALOG_ESYS (errno), ALOG_ENOMEM, or
+ * ALOG_EINVAL: path is a symbolic link owned by neither this user nor
+ * root, which is never followed (o->link_uid names its owner).  A link of
+ * this user or root is followed: the file it names is replaced (and keeps
+ * its permissions), never the link.  Every descriptor is close-on-exec. */
 int alog_output_open(alog_output *o, const char *path);
+/** The file the report replaces (a link resolved), or NULL for stdout. */
+const char *alog_output_path(const alog_output *o);
 /** ok != 0: flush, check, rename; else remove the temporary.  Returns
  * ALOG_EIO on any failed write, flush, close or rename, the first one's
  * errno (and call) kept for alog_reason(). */

@@ -46,8 +46,8 @@ const alog_transport *alog_transport_find(const alog_transport *const *table,
 
 int alog_producer_path(char *buf, size_t cap)
 {
-    const char *env = getenv("ALOG_PRODUCER");
-    if (env && *env) {
+    const char *env = alog_hook("ALOG_PRODUCER");
+    if (env) {
         if (strlen(env) >= cap) {
             errno = ENAMETOOLONG;
             return ALOG_ESYS;
@@ -200,10 +200,11 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
             return 1; /* not fatal: appends allocate as they go */
     /* Testing only: a reservation this many ms slower (as without huge
      * pages), to show that no producer starts before it is done. */
-    const char *slow = getenv("ALOG_TEST_RESERVE_MS");
-    int ms = slow ? atoi(slow) : 0;
-    if (ms > 0)
-        alog_sleep_for((int64_t)ms * 1000000, alog_stop_flag());
+    const char *slow = alog_hook("ALOG_TEST_RESERVE_MS");
+    long ms = slow ? strtol(slow, NULL, 10) : 0;
+    if (ms > 0) /* at most 10 s: a hook, not a way to hang a run */
+        alog_sleep_for((ms < 10000 ? ms : 10000) * 1000000LL,
+                       alog_stop_flag());
     return 0;
 }
 
@@ -265,6 +266,14 @@ static void memory_stop(alog_result *res, const alog_config *cfg,
     (void)alog_result_header(res, "collect_stopped", "%s", msg);
 }
 
+/* The result goes, and the journal lets go of it first (its blocks and
+ * header point into it). */
+static void run_free(alog_result *res, const alog_config *cfg)
+{
+    alog_journal_detach(cfg->journal_file);
+    alog_result_free(res);
+}
+
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, FILE *out)
 {
@@ -279,12 +288,13 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         return ALOG_ENOMEM;
     }
     alog_result_set_memory_limit(res, cfg->max_memory_mib << 20);
+    alog_journal_attach(cfg->journal_file, res);
     int rc = run_describe(res, t, cfg, env->model);
     if (rc == 0 && alog_signals_install() != 0)
         rc = ALOG_ESYS;
     if (rc != 0) {
         alog_say(env->diag, "%s", alog_strerror(rc));
-        alog_result_free(res);
+        run_free(res, cfg);
         return rc;
     }
 
@@ -298,7 +308,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
     int opened = 0;
     int crc = run_collect(t, cfg, env, res, &opened);
     if (!opened) {
-        alog_result_free(res);
+        run_free(res, cfg);
         return crc;
     }
     if (crc == ALOG_ENOMEM || crc == ALOG_EFULL) {
@@ -321,7 +331,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
     } else {
         rc = alog_result_outcome(res);
     }
-    alog_result_free(res);
+    run_free(res, cfg);
     return rc;
 }
 

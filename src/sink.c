@@ -49,7 +49,7 @@ static size_t round_up(size_t n, size_t to)
 static size_t pipe_max(size_t now)
 {
     size_t max = now;
-    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
     if (f) {
         unsigned long v = 0;
         if (fscanf(f, "%lu", &v) == 1 && v > max)

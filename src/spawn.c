@@ -5,7 +5,8 @@
  * memory the collector holds, and is safe next to reader threads.  Every
  * pipe is created O_CLOEXEC so a child inherits only its own write end
  * (as stdout), never its siblings' pipes: an end-of-file then means that
- * child is done.
+ * child is done; and every descriptor above stderr is closed in the child
+ * (also those the collector inherited).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +82,10 @@ static int spawn_on(pid_t *pid, char *const argv[], int out, int group)
     if (rc == 0)
         rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
                                               O_RDONLY, 0);
+    /* A child sees stdin, its pipe and stderr, nothing else: not the
+     * report, the journal or what our own parent left open to us. */
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
     if (rc == 0)
         rc = posix_spawnattr_setsigdefault(&at, &def);
     if (rc == 0)
@@ -420,6 +425,8 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         return ALOG_ENOMEM;
     for (unsigned i = 0; i < p->n; i++)
         p->child[i].fd = -1;
+    /* What the children start becomes ours when they end before it. */
+    p->reaper_was = alog_reaper_begin();
 
     /* Record 0 of every producer is due at the same instant, far enough
      * ahead that the last child is up by then. */
@@ -447,6 +454,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
                 alog_child_signal(&p->child[j], SIGKILL);
             }
             alog_children_reap(p->child, i, 0);
+            (void)alog_reaper_end(p->reaper_was, d);
             free(p->child);
             p->child = NULL;
             errno = e;
@@ -471,6 +479,13 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
         p->deadline_ns = start_ns + dur_ns + ALOG_SPAWN_GRACE_NS;
     return 0;
+}
+
+void alog_pipes_stop(alog_pipes *p)
+{
+    for (unsigned i = 0; i < p->n; i++)
+        if (alog_child_poll(&p->child[i]) == 0)
+            alog_child_signal(&p->child[i], SIGTERM);
 }
 
 uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i)
@@ -595,6 +610,7 @@ void alog_pipes_close(alog_pipes *p, alog_result *res)
     alog_children_reap(p->child, p->n, alog_now_ns() + ALOG_SPAWN_GRACE_NS);
     for (unsigned i = 0; i < p->n; i++)
         alog_child_status(&p->child[i], res, i, p->stopping);
+    (void)alog_reaper_end(p->reaper_was, p->diag);
     free(p->child);
     p->child = NULL;
 }

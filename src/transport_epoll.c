@@ -171,8 +171,10 @@ static int epoll_collect(void *ctx, alog_result *res, const atomic_int *stop)
         }
         for (int j = 0; j < k && rc == 0; j++)
             rc = pipe_read(x, ev[j].data.ptr, &records);
-        if (rc != 0)
+        if (rc != 0) {
+            alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
             break;
+        }
         alog_progress_tick(&prog, records, target);
     }
     alog_progress_done(&prog);

@@ -97,7 +97,7 @@ static int ring_init(uring_ctx *x, unsigned sq, unsigned cq)
         {IORING_SETUP_COOP_TASKRUN, "coop"},
         {0, "default"},
     };
-    const char *test = getenv(TEST_ENV);
+    const char *test = alog_hook(TEST_ENV);
     if (test && strcmp(test, "unavailable") == 0)
         return -ENOSYS;
     int r = -EINVAL;
@@ -393,7 +393,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
         uring_free(x, NULL);
         return ALOG_ENOMEM;
     }
-    const char *test = getenv(TEST_ENV);
+    const char *test = alog_hook(TEST_ENV);
     x->mode = MODE_MULTISHOT;
     if (test && strcmp(test, "direct") == 0)
         x->mode = MODE_DIRECT;
@@ -444,8 +444,10 @@ static int uring_collect(void *ctx, alog_result *res, const atomic_int *stop)
         rc = enter(x, WAIT_MS);
         if (rc == 0)
             rc = drain(x, 1);
-        if (rc != 0)
+        if (rc != 0) {
+            alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
             break;
+        }
         alog_progress_tick(&prog, x->records, target);
     }
     alog_progress_done(&prog);

@@ -173,7 +173,9 @@ if(ALOG_HAVE_URING)
     foreach(wire text binary)
       alog_add_case(async_uring_${mode}_${wire} LABELS async PROCESSORS 4
         ENV ALOG_TEST_URING=${mode}
-        CHECK --check "--producers 3 --count 10000" --header "uring_multishot=^no$"
+        CHECK --hook-line "ALOG_TEST_URING=${mode}"
+        --header "test_hooks=^ALOG_TEST_URING=${mode}$"
+        --check "--producers 3 --count 10000" --header "uring_multishot=^no$"
         --header "uring_reads=^${mode}$" --stderr-over 4 --
         ${A} -n 3 --interval 0,0,0.0002 --count 10000 --payload 64
         --wire ${wire} --readers uring --format csv --timeline)
@@ -181,7 +183,7 @@ if(ALOG_HAVE_URING)
   endforeach()
   alog_add_case(async_uring_unavailable LABELS async PROCESSORS 1
     ENV ALOG_TEST_URING=unavailable
-    CHECK --exit 1 --stdout-empty
+    CHECK --exit 1 --stdout-empty --hook-line ALOG_TEST_URING=unavailable
     --stderr-line "alog-async: --readers uring: io_uring is unavailable here (io_uring_queue_init: Function not implemented), use --readers epoll" --
     ${A} -n 2 --interval 0.001 --count 5 --readers uring)
 else()
@@ -225,7 +227,7 @@ alog_add_case(async_clock_tsc_refused LABELS async bad PROCESSORS 1
   ${A} --clock tsc)
 alog_add_case(async_clock_auto_fallback LABELS async PROCESSORS 3
   ENV ALOG_CPUINFO=${NO_TSC}
-  CHECK --check "--producers 2 --count 50"
+  CHECK --hook-line "ALOG_CPUINFO=${NO_TSC}" --check "--producers 2 --count 50"
   --header "stamp_clock=^CLOCK_MONOTONIC \\(auto: no invariant TSC\\)$" --
   ${A} -n 2 --interval 0.001 --count 50 --clock auto --format csv --timeline)
 alog_add_case(async_clock_bad LABELS async bad PROCESSORS 1

@@ -40,7 +40,8 @@ alog_add_case(mpi_clock_skew_behind LABELS mpi PROCESSORS 3 TIMEOUT 60
      --interval 0.01 --count 20 --format csv)
 alog_add_case(mpi_clock_skew_bad LABELS mpi bad MPI 3 TIMEOUT 30
   ENV ALOG_TEST_CLOCK_SKEW=0:5
-  CHECK --exit 1 --stdout-empty --stderr-line
+  CHECK --exit 1 --stdout-empty --hook-line ALOG_TEST_CLOCK_SKEW=0:5
+  --stderr-line
   "alog-mpi: ALOG_TEST_CLOCK_SKEW '0:5': must be RANK:NS (RANK >= 1, |NS| <= 10^15)"
   -- ${M} --count 3)
 

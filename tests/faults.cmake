@@ -83,7 +83,7 @@ endif()
 # happened.  Every model.
 alog_add_case(faults_max_memory_async LABELS faults async PROCESSORS 3
   TIMEOUT 60
-  CHECK --exit 1 --file run.csv --lines-re "^producer,[01],short,0,:2"
+  CHECK --exit 1 --file run.csv --lines-re "^producer,[01],stopped,0,:2"
   --header "collect_stopped=^--max-memory 16 MiB reached after [0-9]+ records"
   --stderr-grep "^alog-async: --max-memory 16 MiB reached after [0-9]+ records: collecting stopped, the report shows them$" --
   ${A} -n 2 --interval 0 --count 100000000 --max-memory 16 --format csv -q

@@ -12,7 +12,7 @@ set(EXTREME ${CMAKE_CURRENT_SOURCE_DIR}/faults/extreme_producer.sh)
 foreach(wire text binary)
   alog_add_case(faults_extreme_times_${wire} LABELS faults async PROCESSORS 2
     ENV ALOG_PRODUCER=${EXTREME}
-    CHECK --stderr-empty
+    CHECK --hook-line "ALOG_PRODUCER=${EXTREME}" --stderr-empty
     --lines-re "^record,0,0,0,9223372036854775807,9223372036854775807,:1"
     --lines-re "^record,0,1,9223372036854775807,0,9223372036854775807,:1"
     --lines-re "^producer,0,ok,0,3,3,1000,0,-1,9223372036854775807,9223372036854775807,[1-9][0-9]*,9223372036854775807,9223372036854775807,0,0,0,0,[0-9]+,:1"
@@ -93,6 +93,6 @@ alog_add_case(faults_primes_fd_limit LABELS faults primes PROCESSORS 2
 set(NOT_A_PROGRAM ${CMAKE_CURRENT_SOURCE_DIR}/faults/not_a_program)
 alog_add_case(faults_producer_not_a_program LABELS faults async PROCESSORS 1
   ENV ALOG_PRODUCER=${NOT_A_PROGRAM}
-  CHECK --exit 1 --stdout-empty
+  CHECK --exit 1 --stdout-empty --hook-line "ALOG_PRODUCER=${NOT_A_PROGRAM}"
   --stderr-line "alog-async: cannot start producer 0 (${NOT_A_PROGRAM}): posix_spawn: Exec format error"
   -- ${A} -n 1 --count 1)

@@ -55,7 +55,8 @@ if(ALOG_HAVE_MPI)
   foreach(mode async blocking)
     alog_add_case(mpi_np2_start_after_reserve_${mode} LABELS mpi MPI 2
       TIMEOUT 60 ENV ALOG_TEST_RESERVE_MS=1500
-      CHECK --check "--producers 1 --count 2000"
+      CHECK --hook-line ALOG_TEST_RESERVE_MS=1500
+      --check "--producers 1 --count 2000"
             --grep "^total,2000,[0-9]+,0\\.[0-9]+(e-[0-9]+)?,"
       -- ${M} --collect ${mode} --interval 0 --count 2000 --format csv
          --timeline)

@@ -25,11 +25,17 @@
 #   --exit N              expected exit status (default 0)
 #   --stderr-line TEXT    stderr is exactly this one line
 #   --stderr-grep ERE     some stderr line matches ERE
+#   --stderr-lines-re ERE:N  exactly N stderr lines match ERE
+#   --hook-line TEXT      stderr has exactly one "PROG: warning: test hooks
+#                         set: ..." line, and it holds TEXT (fixed string);
+#                         the other stderr checks see stderr without it
 #   --stderr-empty        stderr is empty
 #   --stdout-empty        stdout is empty
 #   --file NAME           the output is @TMP@/NAME, the only file left there
 #                         (no temporary next to it); stdout must be empty
 #   --tmp-empty           @TMP@ is empty afterwards (a failed run left nothing)
+#   --left "NAME..."      @TMP@ holds exactly these names afterwards (no
+#                         temporary report, nothing else)
 #   --check "ARGS"        the output piped into alog-check ARGS ($ALOG_CHECK)
 #   --journal NAME        the run's --journal file is @TMP@/NAME: it must
 #                         exist (and may be left next to a --file report)
@@ -55,7 +61,7 @@
 set -u
 
 expect=0 timeout='' sigint='' fault='' mpi_np='' mpi_args='' file='' tmp_empty=0
-journal=''
+journal='' left_names='-' hook_line=''
 
 primes_ref='' primes_args='' stopped=0
 checks=() # pairs: check name, argument (checked in the order given)
@@ -82,10 +88,12 @@ parse_options() {
         --mpi-args) mpi_args=$2 ;;
         --file) file=$2 ;;
         --journal) journal=$2 ;;
+        --left) left_names=$2 ;;
+        --hook-line) hook_line=$2 ;;
         --tmp-empty) tmp_empty=1; shift; continue ;;
         --stopped) stopped=1; shift; continue ;;
         --primes) primes_ref=$2; primes_args=${3-}; shift ;;
-        --stderr-line | --stderr-grep | --check | --lines | --lines-re | --grep | --header | \
+        --stderr-line | --stderr-grep | --stderr-lines-re | --check | --lines | --lines-re | --grep | --header | \
             --oversubscribed | --stderr-over | --journal-check)
             checks+=("$1" "$2") ;;
         --stderr-empty | --stdout-empty | --journal-rows)
@@ -215,6 +223,21 @@ run_command() {
     ((status == expect)) || fail "exit status $status, expected $expect"
 }
 
+# --hook-line: the one test hooks warning, then set aside (kept in
+# err.all) so that the other stderr checks see what they would without it.
+check_hook_line() {
+    local ere='^[a-z-]+: warning: test hooks set: ' got
+    [[ -z $hook_line ]] && return
+    got=$(grep -Ec -- "$ere" "$work/err")
+    if ((got != 1)); then
+        fail "$got test hooks lines on stderr, expected 1"
+    elif ! grep -E -- "$ere" "$work/err" | grep -qF -- "$hook_line"; then
+        fail "the test hooks line does not hold '$hook_line'"
+    fi
+    cp "$work/err" "$work/err.all"
+    grep -Ev -- "$ere" "$work/err.all" >"$work/err"
+}
+
 # The report file (--file) and what is left in @TMP@.
 check_files() {
     local left
@@ -230,6 +253,13 @@ check_files() {
     if ((tmp_empty)); then
         left=$(ls -A "$work/tmp")
         [[ -z $left ]] || fail "files left behind: $left"
+    fi
+    if [[ $left_names != - ]]; then
+        left=$(ls -A "$work/tmp" | sort | tr '\n' ' ')
+        local want
+        # shellcheck disable=SC2086 # the names are words on purpose
+        want=$(printf '%s\n' $left_names | sort | tr '\n' ' ')
+        [[ $left == "$want" ]] || fail "left in @TMP@: '$left', expected '$want'"
     fi
 }
 
@@ -259,6 +289,10 @@ check_one() {
         fi ;;
     --stderr-grep)
         grep -Eq -- "$arg" "$work/err" || fail "no stderr line matches: $arg" ;;
+    --stderr-lines-re)
+        want=${arg##*:}
+        got=$(grep -Ec -- "${arg%:*}" "$work/err")
+        ((got == want)) || fail "$got stderr lines match '${arg%:*}', expected $want" ;;
     --stderr-empty) [[ -s $work/err ]] && fail "stderr is not empty" ;;
     --stdout-empty) [[ -s $work/out ]] && fail "stdout is not empty" ;;
     --check)
@@ -438,6 +472,7 @@ main() {
 
     build_command
     run_command
+    check_hook_line
     check_files
     for ((i = 0; i < ${#checks[@]}; i += 2)); do
         check_one "${checks[i]}" "${checks[i + 1]}"

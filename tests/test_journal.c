@@ -3,6 +3,7 @@
  * report's CSV, one write(2) per block, lists stored from threads, and a
  * write that fails (write(2) wrapped). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,7 +56,7 @@ static int setup(void **state)
     fx->res = alog_result_new(4);
     if (fx->res == NULL || fx->diag_f == NULL ||
         alog_result_header(fx->res, "model", "test") != 0 ||
-        alog_journal_open(&fx->j, fx->path, &fx->diag) != ALOG_OK)
+        alog_journal_open(&fx->j, fx->path, NULL, &fx->diag) != ALOG_OK)
         return -1;
     writes = 0;
     fail_with = 0;
@@ -243,7 +244,7 @@ static void test_open_fails(void **state)
     (void)state;
     alog_journal *j = (alog_journal *)&j;
     errno = 0;
-    assert_int_equal(alog_journal_open(&j, "/nonexistent/j.csv", NULL),
+    assert_int_equal(alog_journal_open(&j, "/nonexistent/j.csv", NULL, NULL),
                      ALOG_ESYS);
     assert_int_equal(errno, ENOENT);
     assert_null(j);
@@ -254,6 +255,95 @@ static void test_open_fails(void **state)
     assert_int_equal(alog_journal_close(NULL), ALOG_OK);
 }
 
+/* The whole content of path (at most cap - 1 bytes). */
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return n;
+}
+
+/* A symbolic link is never followed: the file it names keeps its bytes. */
+static void test_open_symlink(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/alog-journal-dir-XXXXXX", target[64], link[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/j.csv", dir);
+    FILE *f = fopen(target, "w");
+    assert_non_null(f);
+    fputs("precious\n", f);
+    fclose(f);
+    assert_int_equal(symlink(target, link), 0);
+    alog_journal *j = NULL;
+    errno = 0;
+    assert_int_equal(alog_journal_open(&j, link, NULL, NULL), ALOG_ESYS);
+    assert_int_equal(errno, ELOOP);
+    assert_null(j);
+    char buf[64];
+    slurp(target, buf, sizeof buf);
+    assert_string_equal(buf, "precious\n");
+    /* A dangling link is not followed either (no file made at its end). */
+    unlink(target);
+    assert_int_equal(alog_journal_open(&j, link, NULL, NULL), ALOG_ESYS);
+    assert_int_equal(access(target, F_OK), -1);
+    unlink(link);
+    rmdir(dir);
+}
+
+/* The report's own file is refused before anything is emptied; a journal
+ * made by the refused call is removed again. */
+static void test_open_same_as_report(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/alog-journal-same-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "old report\n", 11), 11);
+    close(fd);
+    alog_journal *j = NULL;
+    assert_int_equal(alog_journal_open(&j, path, path, NULL), ALOG_EINVAL);
+    assert_null(j);
+    char buf[64];
+    slurp(path, buf, sizeof buf);
+    assert_string_equal(buf, "old report\n");
+    unlink(path);
+    assert_int_equal(alog_journal_open(&j, path, path, NULL), ALOG_EINVAL);
+    assert_int_equal(access(path, F_OK), -1);
+    /* Another report: the journal is emptied and kept. */
+    fd = open(path, O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "old journal\n", 12), 12);
+    close(fd);
+    assert_int_equal(alog_journal_open(&j, path, "/tmp", NULL), ALOG_OK);
+    assert_int_equal(alog_journal_close(j), ALOG_OK);
+    assert_int_equal(slurp(path, buf, sizeof buf), 0);
+    unlink(path);
+}
+
+/* A result attached, then detached before it is freed (the path of a run
+ * that cannot start): the header is written from it, and closing later
+ * touches nothing of it (the sanitizer builds see a use after free). */
+static void test_detach(void **state)
+{
+    fixture *fx = *state;
+    alog_journal_attach(fx->j, fx->res);
+    assert_non_null(alog_journal_bind(fx->j, fx->res, 0));
+    alog_journal_detach(fx->j);
+    alog_result_free(fx->res);
+    fx->res = NULL;
+    assert_int_equal(alog_journal_close(fx->j), ALOG_OK);
+    fx->j = NULL;
+    char buf[512];
+    slurp(fx->path, buf, sizeof buf);
+    assert_non_null(strstr(buf, "# model=test\n"));
+    assert_null(strstr(buf, "record,"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +352,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
         cmocka_unit_test(test_open_fails),
+        cmocka_unit_test(test_open_symlink),
+        cmocka_unit_test(test_open_same_as_report),
+        cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

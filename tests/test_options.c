@@ -447,8 +447,10 @@ static void test_bad_values(void **state)
     expect_bad(OMP, "alog-omp: --producers '65537': must be at most 65536 "
                     "(see --help)",
                "--producers", "65537", NULL);
+    expect_bad(A, "alog-async: -n: missing value (see --help)", "-n", NULL);
     expect_bad(A, "alog-async: --producers: missing value (see --help)",
-               "-n", NULL);
+               "--producers", NULL);
+    expect_bad(A, "alog-async: -o: missing value (see --help)", "-o", NULL);
     expect_bad(A, "alog-async: --interval '0.2,x': 'x' must be a decimal "
                   "number (see --help)",
                "--interval", "0.2,x", NULL);

@@ -2,6 +2,7 @@
  * atomically (temporary in the same directory, renamed only on success). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,6 +245,61 @@ static void test_symlink(void **state)
     assert_int_equal(entries(fx->dir, NULL, 0), 2);
 }
 
+/* A link another user planted is refused (ALOG_EINVAL, its owner said),
+ * its target untouched and nothing made; root's links are followed.  The
+ * link needs another owner: only root can give it one (else skipped). */
+static void test_symlink_foreign(void **state)
+{
+    fixture *fx = *state;
+    char target[PATH_MAX], link[PATH_MAX], buf[64];
+    snprintf(target, sizeof target, "%s/roots.csv", fx->dir);
+    snprintf(link, sizeof link, "%s/planted.csv", fx->dir);
+    write_file(target, "root's own");
+    assert_int_equal(symlink("roots.csv", link), 0);
+    if (lchown(link, 65534, 65534) != 0) {
+        skip(); /* not root: cannot make another user's link */
+        return;
+    }
+    alog_output o;
+    assert_int_equal(alog_output_open(&o, link), ALOG_EINVAL);
+    assert_int_equal(o.link_uid, 65534);
+    assert_null(o.f);
+    assert_int_equal(read_file(target, buf, sizeof buf), 10);
+    assert_string_equal(buf, "root's own");
+    assert_int_equal(entries(fx->dir, NULL, 0), 2);
+    /* The same link made root's: followed. */
+    assert_int_equal(lchown(link, 0, 0), 0);
+    assert_int_equal(alog_output_open(&o, link), ALOG_OK);
+    assert_int_equal(alog_output_close(&o, 1), ALOG_OK);
+    assert_int_equal(read_file(target, buf, sizeof buf), 0);
+}
+
+/* A report that replaces an older one keeps its permissions (a new one
+ * gets 0666 less the umask); the temporary is close-on-exec. */
+static void test_keeps_mode(void **state)
+{
+    fixture *fx = *state;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/private.csv", fx->dir);
+    write_file(path, "old");
+    assert_int_equal(chmod(path, 0600), 0);
+    alog_output o;
+    assert_int_equal(alog_output_open(&o, path), ALOG_OK);
+    int fl = fcntl(fileno(o.f), F_GETFD);
+    assert_true(fl >= 0 && (fl & FD_CLOEXEC));
+    assert_int_equal(alog_output_close(&o, 1), ALOG_OK);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    mode_t mask = umask(022);
+    snprintf(path, sizeof path, "%s/fresh.csv", fx->dir);
+    assert_int_equal(alog_output_open(&o, path), ALOG_OK);
+    assert_int_equal(alog_output_close(&o, 1), ALOG_OK);
+    umask(mask);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
+}
+
 /* A device is written in place (no rename over /dev/null), and a full
  * disk is reported as ALOG_EIO. */
 static void test_devices(void **state)
@@ -315,6 +371,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_relative_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symlink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_symlink_foreign, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_keeps_mode, setup, teardown),
         cmocka_unit_test(test_devices),
         cmocka_unit_test(test_reason),
     };
