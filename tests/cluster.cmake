@@ -57,9 +57,11 @@ set(CLUSTER_ENV "ALOG_CLUSTER=t${build_key}" "ALOG_BUILD=${CMAKE_BINARY_DIR}"
 set(SKIPPED "cluster: skipped: ")
 
 # The cluster itself (skipped where namespaces cannot be made); a stale
-# one of this build (a killed run) goes first.
+# one of this build (a killed run) goes first.  Its owner is ctest (the
+# parent of this shell): should ctest be killed before cluster_down (its
+# own timeout, Ctrl-C), the cluster's owner watch takes it down.
 add_test(NAME cluster_up COMMAND bash -c
-  "\"$0\" check >/dev/null || exit; \"$0\" down >/dev/null 2>&1; exec \"$0\" up --hosts 3 --slurm"
+  "\"$0\" check >/dev/null || exit; \"$0\" down >/dev/null 2>&1; ALOG_CLUSTER_OWNER=$PPID exec \"$0\" up --hosts 3 --slurm"
   ${CLUSTER})
 add_test(NAME cluster_down COMMAND ${CLUSTER} down)
 set_tests_properties(cluster_up PROPERTIES FIXTURES_SETUP cluster
@@ -111,6 +113,25 @@ alog_cluster_case(cluster_mpirun_blocking_batch_unthrottled TIMEOUT 90
   CHECK --check "--producers 3 --count 5000" ${FOUR}
   -- ${CLUSTER} mpirun ${HOSTS} -np 4 ${M} --collect blocking --batch 8
      --interval 0 --count 5000 --format csv --timeline)
+
+# ---- mpirun and run mpirun without a hostfile: the cluster's own, as
+# in an allocation (3 hosts of 2 slots: ranks 0 and 1 on node1, 2 on
+# node2); a --host of the user's is the user's ------------------------
+set(OWN_HOSTFILE --check "--producers 2 --count 5" --header "hosts=^2$"
+    --header "ranks_per_host=^node1:2,node2:1$"
+    --grep "rank=1 host=node1 " --grep "rank=2 host=node2 ")
+alog_cluster_case(cluster_mpirun_own_hostfile TIMEOUT 60
+  CHECK ${OWN_HOSTFILE}
+  -- ${CLUSTER} mpirun -np 3 ${M} --count 5 --rate 100 --format csv)
+alog_cluster_case(cluster_run_mpirun_own_hostfile TIMEOUT 60
+  CHECK ${OWN_HOSTFILE}
+  -- ${CLUSTER} run mpirun -np 3 ${M} --count 5 --rate 100 --format csv)
+alog_cluster_case(cluster_mpirun_user_host TIMEOUT 60
+  CHECK --check "--producers 2 --count 5" --header "host=^node3$"
+        --header "ranks_per_host=^node3:1,node2:1,node1:1$"
+        --grep "rank=1 host=node2 " --grep "rank=2 host=node1 "
+  -- ${CLUSTER} mpirun --host node3,node2,node1 -np 3 ${M} --count 5
+     --rate 100 --format csv)
 
 # ---- Slurm: sbatch scripts/alog.sbatch (mpirun inside the allocation)
 # and srun --mpi=pmix ---------------------------------------------------
@@ -191,6 +212,39 @@ alog_cluster_case(cluster_up_twice TIMEOUT 30
   -- ${CLUSTER} up)
 alog_cluster_case(cluster_failed_up OWN TIMEOUT 90
   -- bash ${T} failed-up slurmctld)
+
+# The munge key is written under umask 077 (mode 600 while its bytes are
+# written, under a caller's umask 022), then made 400 for munge.
+alog_cluster_case(cluster_munge_key_umask OWN TIMEOUT 90
+  -- bash ${T} key-umask)
+# Clusters A and A2 up at once: down of A leaves A2 whole (its namespaces,
+# processes, a mount under its state directory, a job on its hosts).
+alog_cluster_case(cluster_down_exact_name OWN TIMEOUT 90
+  -- bash ${T} exact-name)
+# Namespaces NAME-other and NAME-node1x are not the cluster's: up is not
+# refused for them, and down leaves them and the process in one.
+alog_cluster_case(cluster_foreign_netns OWN TIMEOUT 60
+  -- bash ${T} foreign-netns)
+# A pid that down listed in a namespace but that belongs to a process
+# outside the cluster by the time of its kill is not killed.
+alog_cluster_case(cluster_down_pid_reused OWN TIMEOUT 60
+  -- bash ${T} pid-reused)
+# A cluster whose owner is gone (its owner watch killed too) is taken
+# down by the next up of another cluster, which says so in one line.
+alog_cluster_case(cluster_owner_gone_reaped OWN TIMEOUT 90
+  -- bash ${T} owner-gone)
+# A case holding a cluster of its own is killed: TERM (run_case.sh's
+# timeout) takes the cluster down through its trap, KILL through the
+# cluster's owner watch.
+alog_cluster_case(cluster_killed_case_term OWN TIMEOUT 60
+  -- bash ${T} killed TERM)
+alog_cluster_case(cluster_killed_case_kill OWN TIMEOUT 60
+  -- bash ${T} killed KILL)
+# down --all takes down every cluster in the state directory (a directory
+# of this case's own, ALOG_CLUSTER_STATE, so that nobody else's goes).
+alog_cluster_case(cluster_down_all OWN TIMEOUT 90
+  ENV "ALOG_CLUSTER_STATE=/run/alog-cluster-t${build_key}"
+  -- bash ${T} down-all)
 alog_add_case(cluster_not_root LABELS cluster bad PROCESSORS 1 TIMEOUT 30
   CHECK --exit 1 --stdout-empty --stderr-line
   "cluster: needs root (it creates network namespaces and starts daemons): run it as root, e.g. with sudo"
@@ -205,3 +259,12 @@ alog_add_case(cluster_bad_hosts LABELS cluster bad PROCESSORS 1 TIMEOUT 30
   CHECK --exit 2 --stdout-empty
         --stderr-line "cluster: --hosts '0': must be 1 to 16 (see --help)"
   -- ${CLUSTER} up --hosts 0)
+alog_add_case(cluster_bad_down LABELS cluster bad PROCESSORS 1 TIMEOUT 30
+  CHECK --exit 2 --stdout-empty
+        --stderr-line "cluster: down: takes no arguments but --all (see --help)"
+  -- ${CLUSTER} down --every)
+alog_add_case(cluster_bad_owner LABELS cluster bad PROCESSORS 1 TIMEOUT 30
+  ENV "ALOG_CLUSTER=t${build_key}n" "ALOG_CLUSTER_OWNER=0" # one that is not up
+  CHECK --exit 2 --stdout-empty --stderr-line
+  "cluster: ALOG_CLUSTER_OWNER '0': must be the pid of a running process (see --help)"
+  -- ${CLUSTER} up --hosts 1)
