@@ -254,7 +254,7 @@ def command(point, s, launch):
     v = point.variant
     if v.program == "ref":
         return [launch.python,
-                os.path.join(launch.root, "scripts", "ref_collector.py"),
+                os.path.join(launch.root, "scripts", "ref", "ref_collector.py"),
                 "--producer", launch.bin("alog-producer"), "-n",
                 str(point.n), *v.args, *_log_args(point, s),
                 "--format", "csv"]

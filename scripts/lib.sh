@@ -128,7 +128,7 @@ alog_bin() {
   case $1 in
   alog-omp) echo "$ALOG_BUILD/omp/$1" ;;
   alog-mpi) echo "$ALOG_BUILD/mpi/$1" ;;
-  alog-ref-*) echo "$ALOG_BUILD/scripts/$1" ;;
+  alog-ref-*) echo "$ALOG_BUILD/scripts/ref/$1" ;;
   *) echo "$ALOG_BUILD/$1" ;;
   esac
 }
