@@ -18,6 +18,7 @@ typedef struct world {
     int rank, size;
     alog_mpi_opts opts; /* the model's own options, filled by the parse */
     int lost;           /* rank 0: producer ranks cut off as stalled */
+    int64_t started_ns; /* before MPI_Init: start-up counts from here */
 } world;
 
 static int is_root(void *ctx)
@@ -65,7 +66,7 @@ static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
     /* Rank 0 says what failed (run.c); the others stay quiet. */
     alog_diag quiet = {.prog = d->prog, .f = NULL};
     return alog_run_mpi(cfg, &w->opts, w->comm, out,
-                        w->rank == 0 ? d : &quiet, &w->lost);
+                        w->rank == 0 ? d : &quiet, &w->lost, w->started_ns);
 }
 
 static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
@@ -84,7 +85,7 @@ static const alog_program_job jobs[] = {
 int main(int argc, char **argv)
 {
     int provided = 0;
-    world w = {.comm = MPI_COMM_WORLD};
+    world w = {.comm = MPI_COMM_WORLD, .started_ns = alog_now_ns()};
 
     if (MPI_Init_thread(&argc, &argv, ALOG_MPI_THREAD_ASKED, &provided) !=
         MPI_SUCCESS) {

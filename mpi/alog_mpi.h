@@ -37,9 +37,13 @@
  * When producers were cut off as stalled (silent, stopped or dead), rank 0
  * returns at once with *lost set to their number (else 0): the others
  * cannot take part in anything collective, so the caller writes the
- * report and ends the job with MPI_Abort instead of MPI_Finalize. */
+ * report and ends the job with MPI_Abort instead of MPI_Finalize.
+ * started_ns: when the program began (CLOCK_MONOTONIC, before MPI_Init),
+ * so that the report's startup_s holds MPI's start-up and set-up; 0: the
+ * collector's open. */
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
-                 MPI_Comm comm, FILE *out, const alog_diag *diag, int *lost);
+                 MPI_Comm comm, FILE *out, const alog_diag *diag, int *lost,
+                 int64_t started_ns);
 
 /** Checks what the option table cannot (limits of one MPI message).  0, or
  * ALOG_EINVAL with a one-line "<option> '<value>': <reason> (see --help)"

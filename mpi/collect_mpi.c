@@ -218,7 +218,8 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
         if (su->clk[r].rtt_ns / 2 > worst)
             worst = su->clk[r].rtt_ns / 2;
     const char *wait = strcmp(mode, "blocking") == 0
-                           ? "MPI_Recv(MPI_ANY_SOURCE)"
+                           ? "MPI_Irecv(MPI_ANY_SOURCE) + MPI_Test, one "
+                             "message at a time"
                        : c->paced ? "MPI_Testsome, asleep until the next "
                                     "forecast arrival"
                                   : "MPI_Waitsome";
@@ -247,8 +248,11 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
                        ALOG_MPI_SYNC_ROUNDS);
     rc = rc ? rc : alog_result_header(res, "clock_unc_max_ns", "%lld",
                                       (long long)worst);
-    rc = rc ? rc : alog_result_header(res, "wall",
-                                      "schedule start to last message");
+    rc = rc ? rc : alog_result_header(
+                       res, "cpu_window",
+                       "rank 0 from the schedule start to the last message; "
+                       "each producer rank from its first record's due time "
+                       "to its end (MPI_Init and set-up left out)");
     return rc;
 }
 
@@ -260,6 +264,7 @@ static void sources_init(alog_mpi_collector *c, const alog_config *cfg,
         alog_mpi_source *s = &c->src[p];
         s->offset_ns = alog_mpi_clock_applied(&su->clk[p + 1]);
         s->interval_ns = alog_config_interval_ns(cfg, (unsigned)p);
+        s->phase_ns = alog_config_phase_ns(cfg, (unsigned)p);
         s->fail_after = p == c->nprod - 1 ? cfg->fail_after : -1;
         s->stall_ns = alog_config_stall_ns(cfg, (unsigned)p);
         s->heard_ns = su->start_ns;
@@ -309,6 +314,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
         return ALOG_ENOMEM;
     }
     alog_mpi_schedule(su); /* the lists are reserved: producers may start */
+    alog_result_set_schedule(res, su->start_ns);
     alog_mpi_collector *c = &x->c;
     unsigned batch = su->batch; /* --batch auto resolved */
     int64_t dur_ns = 0;
@@ -322,7 +328,9 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
                               .count = cfg->count, .batch = batch};
     if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) == 0) {
         c->plan.end_ns = su->start_ns + dur_ns;
-        c->deadline_ns = c->plan.end_ns + ALOG_MPI_LATE_NS;
+        /* The last phase ends latest (less than one interval later). */
+        int64_t last_phase = alog_config_phase_ns(cfg, (unsigned)(su->size - 2));
+        c->deadline_ns = c->plan.end_ns + last_phase + ALOG_MPI_LATE_NS;
     }
     c->diag = env->diag;
     c->src = src;
@@ -359,6 +367,7 @@ static int mpi_collect(void *ctx, alog_result *res, const atomic_int *stop)
     c->cpu0_ns = cpu_now_ns();
     alog_progress_init(&c->progress);
     int rc = x->run(c, stop);
+    c->cpu_ns = cpu_now_ns() - c->cpu0_ns; /* the window's edges */
     alog_progress_done(&c->progress);
     if ((rc == ALOG_ENOMEM || rc == ALOG_EFULL) && c->active > 0) {
         /* No room for more: the others are cut off (stopped), the report
@@ -391,12 +400,12 @@ static int mpi_close(void *ctx, alog_result *res)
         alog_mpi_source *s = &c->src[p];
         alog_result_set_status(res, (unsigned)p,
                                alog_mpi_source_status(s, &lost), 0);
+        if (s->finished && !s->stalled) /* what it says it sent */
+            alog_result_set_made(res, (unsigned)p, s->sent);
         alog_result_add_malformed(res, (unsigned)p, s->malformed);
         prod_cpu += s->cpu_ns;
     }
-    int64_t start = c->plan.start_ns, cpu = cpu_now_ns() - c->cpu0_ns;
-    alog_result_set_times(res, c->last_ns > start ? c->last_ns - start : 0,
-                          cpu);
+    int64_t cpu = c->cpu_ns;
     int rc = x->hdr_rc;
     rc = rc ? rc : alog_result_counter(res, "messages", (double)c->messages);
     rc = rc ? rc : alog_result_counter(
@@ -405,7 +414,6 @@ static int mpi_close(void *ctx, alog_result *res)
                                    : 0.0);
     rc = rc ? rc : alog_result_counter(res, ALOG_PRODUCERS_CPU,
                                        (double)prod_cpu / 1e9);
-    rc = rc ? rc : alog_result_counter(res, "lost", (double)lost);
     rc = rc ? rc : alog_result_counter(res, ALOG_COLLECTOR_CPU,
                                        (double)cpu / 1e9);
     if (c->stray > 0)

@@ -25,6 +25,7 @@ typedef struct alog_mpi_collector {
     uint64_t stray;        /* messages from no producer of ours */
     int64_t last_ns;       /* our clock at the last message */
     int64_t cpu0_ns;       /* our CPU time when collecting began */
+    int64_t cpu_ns;        /* ... and what collecting took, at its end */
     alog_progress progress;
     uint64_t target;       /* records asked for in total (0: by time) */
     int64_t deadline_ns;   /* by time: every final is here by now (0: none) */

@@ -21,7 +21,8 @@ static const alog_opt rows[] = {
     {.name = "collect", .arg = "blocking|async", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,
-     .help = "MPI_Recv loop, or pre-posted receives + MPI_Waitsome",
+     .help = "one MPI_Irecv(MPI_ANY_SOURCE) at a time, tested; or one "
+             "pre-posted MPI_Irecv per rank + MPI_Testsome/MPI_Waitsome",
      .def = "async"},
     {.name = "batch", .arg = "K|auto", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(batch), .ulo = 1,

@@ -219,7 +219,8 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
         alog_mpi_out_of_memory(su->comm);
     if (cfg->duration > 0 && alog_seconds_to_ns(cfg->duration, &dur_ns) != 0)
         dur_ns = INT64_MAX / 4;
-    int64_t start = su->start_ns - p.skew_ns; /* rank 0 gave it shifted */
+    /* Rank 0 gave the start shifted; this producer's phase comes after. */
+    int64_t start = su->start_ns - p.skew_ns + alog_config_phase_ns(cfg, me);
     alog_produce_spec spec = {
         .producer = me,
         .start_ns = start,
@@ -228,6 +229,7 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
         .count = cfg->count,
         .fail_after = su->rank == su->size - 1 ? cfg->fail_after : -1,
         .work = cfg->work,
+        .cpu_clock = ALOG_CPU_PROCESS, /* MPI_Init and set-up left out */
     };
     alog_clock clk;
     if (alog_clock_init(&clk, cfg->clock) == 0)
@@ -239,7 +241,8 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
     flush(&p);
     ALOG_MPI_CHECK(p.comm, MPI_Waitall(p.window, p.reqs, MPI_STATUSES_IGNORE));
 
-    alog_mpi_final fin = {.sent = end.made, .cpu_ns = cpu_now_ns(),
+    alog_mpi_final fin = {.sent = end.made,
+                          .cpu_ns = cpu_now_ns() - end.cpu0_ns,
                           .end = alog_mpi_end_of(end.status)};
     ALOG_MPI_CHECK(p.comm, MPI_Send(&fin, (int)sizeof fin, MPI_BYTE, 0,
                                     ALOG_MPI_TAG_FINAL, p.comm));

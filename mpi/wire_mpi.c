@@ -94,7 +94,7 @@ int alog_mpi_source_status(const alog_mpi_source *s, uint64_t *lost)
         /* MPI lost or invented records: say so, never hide it. */
         *lost += s->sent > s->received ? s->sent - s->received : 0;
         if (status == ALOG_PS_OK)
-            status = ALOG_PS_SHORT;
+            status = ALOG_PS_LOST;
     }
     return status;
 }
@@ -108,8 +108,11 @@ int64_t alog_mpi_forecast(const alog_mpi_plan *plan, const alog_mpi_source *s)
     if ((plan->count > 0 && k >= plan->count) ||
         (s->fail_after >= 0 && k >= (uint64_t)s->fail_after))
         return INT64_MIN;
-    int64_t t = plan->start_ns + (int64_t)k * iv;
-    if (t >= plan->end_ns)
+    int64_t start = plan->start_ns + s->phase_ns;
+    int64_t end = plan->end_ns == INT64_MAX ? INT64_MAX
+                                            : plan->end_ns + s->phase_ns;
+    int64_t t = start + (int64_t)k * iv;
+    if (t >= end)
         return INT64_MIN;
     if (plan->batch > 1) {
         /* A batch leaves when full, at its flush deadline, or with the
@@ -119,11 +122,11 @@ int64_t alog_mpi_forecast(const alog_mpi_plan *plan, const alog_mpi_source *s)
             last = plan->count - 1;
         if (s->fail_after > 0 && last > (uint64_t)s->fail_after - 1)
             last = (uint64_t)s->fail_after - 1;
-        int64_t full = plan->start_ns + (int64_t)last * iv;
+        int64_t full = start + (int64_t)last * iv;
         int64_t due = t + plan->flush_ns;
         t = full < due ? full : due;
-        if (t > plan->end_ns)
-            t = plan->end_ns;
+        if (t > end)
+            t = end;
     }
     return t;
 }

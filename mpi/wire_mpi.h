@@ -52,6 +52,7 @@ int alog_mpi_end_of(int produce_status);
 typedef struct alog_mpi_source {
     int64_t offset_ns;   ///< its clock minus ours, applied to its times
     int64_t interval_ns; ///< 0: unthrottled
+    int64_t phase_ns;    ///< its schedule's start after the plan's
     int64_t fail_after;  ///< -1: never
     uint64_t received;   ///< records stored
     uint64_t sent;       ///< from its final message
@@ -77,14 +78,15 @@ long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
 void alog_mpi_source_final(alog_mpi_source *s, const unsigned char *buf,
                            size_t bytes);
 /** The producer's ALOG_PS_* once finished; *lost (added to) counts records
- * it sent that never arrived: never hidden, a producer short of them is
- * ALOG_PS_SHORT. */
+ * it sent that never arrived: never hidden, a producer that ended as
+ * planned short of them is ALOG_PS_LOST. */
 int alog_mpi_source_status(const alog_mpi_source *s, uint64_t *lost);
 
 /** What rank 0 expects of the run, for forecasting arrivals. */
 typedef struct alog_mpi_plan {
     int64_t start_ns; ///< schedule start, our clock
-    int64_t end_ns;   ///< start + duration, or INT64_MAX
+    int64_t end_ns;   ///< start + duration, or INT64_MAX (each source's
+                      ///< own end is later by its phase)
     int64_t flush_ns; ///< a partial batch leaves this long after its first
     uint64_t count;   ///< records per producer, 0: by time
     unsigned batch;   ///< records per message

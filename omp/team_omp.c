@@ -96,18 +96,19 @@ static const alog_produce_ops ring_ops = {.slot = ring_slot,
 
 static void produce(omp_run *run, producer *p, unsigned i)
 {
-    int64_t cpu0 = thread_cpu_ns();
     p->cpu_first = sched_getcpu();
     alog_timerslack_set(SLACK_NS);
     alog_produce_spec spec = {
         .producer = i,
         .bytes = run->bytes,
-        .start_ns = run->start_ns,
+        .start_ns = run->start_ns + p->phase_ns,
         .interval_ns = p->interval_ns,
-        .end_ns = run->end_ns,
+        .end_ns = run->end_ns == INT64_MAX ? INT64_MAX
+                                           : run->end_ns + p->phase_ns,
         .count = p->count,
         .fail_after = p->fail_after,
         .work = run->work,
+        .cpu_clock = ALOG_CPU_THREAD, /* the window: from its start */
     };
     alog_clock clk; /* each thread its own: anchors are not shared */
     if (alog_clock_init(&clk, run->clock) == 0)
@@ -130,7 +131,7 @@ static void produce(omp_run *run, producer *p, unsigned i)
     p->sink = end.sink;
     p->status = end.status;
     p->cpu_last = sched_getcpu();
-    p->cpu_ns = thread_cpu_ns() - cpu0;
+    p->cpu_ns = thread_cpu_ns() - end.cpu0_ns;
     alog_omp_finish(run, p);
 }
 

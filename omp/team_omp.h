@@ -29,13 +29,14 @@ typedef struct producer {
     alog_store store;                  /* list and --collect-work: none */
     alog_ring *ring;                   /* thread mode */
     int64_t interval_ns;               /* 0: unthrottled */
+    int64_t phase_ns;                  /* its start after run->start_ns */
     uint64_t count;                    /* records to make, 0: by time */
     int64_t fail_after;                /* -1: never */
     /* Written by the thread; read by others after done (acquire). */
     uint64_t made;
     uint64_t ring_full; /* pushes that found the ring full */
     uint64_t sink;      /* alog_work results, so the work is kept */
-    int64_t cpu_ns;     /* the thread's CPU time while producing */
+    int64_t cpu_ns;     /* the thread's CPU time from its start to its end */
     int status;         /* ALOG_PS_* */
     int err;            /* ALOG_E* of a failed append, 0 */
     int cpu_first, cpu_last;

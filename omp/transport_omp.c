@@ -141,7 +141,7 @@ static int64_t next_due(omp_run *run, int64_t now)
             continue;
         if (p->interval_ns == 0)
             return now;
-        int64_t t = run->start_ns;
+        int64_t t = run->start_ns + p->phase_ns;
         if (now > t)
             t += ((now - t) / p->interval_ns + 1) * p->interval_ns;
         if (t < best)
@@ -294,6 +294,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
             .list = p->list, .work = cfg->collect_work,
             .journal = alog_journal_bind(cfg->journal_file, res, i)};
         p->interval_ns = alog_config_interval_ns(cfg, i);
+        p->phase_ns = alog_config_phase_ns(cfg, i);
         p->count = cfg->count;
         p->fail_after = i == n - 1 ? cfg->fail_after : -1;
         p->status = ALOG_PS_SHORT; /* until the thread says otherwise */
@@ -311,6 +312,12 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     /* The collect mode is the transport's name, in run.c's header. */
     if (rc == 0 && mode == MODE_THREAD)
         rc = alog_result_header(res, "ring", "%zu", ring_cap);
+    if (rc == 0)
+        rc = alog_result_header(
+            res, "cpu_window",
+            "collector: the calling thread from open to the last record "
+            "drained; producers: each thread from its first record's due "
+            "time to its end");
     if (rc != 0) {
         run_free(run);
         return rc;
@@ -322,6 +329,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
         lead = 200000000;
     run->start_ns = alog_now_ns() + lead;
     run->end_ns = dur_ns > 0 ? run->start_ns + dur_ns : INT64_MAX;
+    alog_result_set_schedule(res, run->start_ns);
     atomic_init(&run->granted, 0);
     atomic_init(&run->ended, 0);
     run->cpu0_ns = thread_cpu_ns();
@@ -425,6 +433,8 @@ static int omp_close(void *ctx, alog_result *res)
     for (unsigned i = 0; i < run->n; i++) {
         producer *p = &run->p[i];
         alog_result_set_status(res, i, p->status, 0);
+        if (i < granted) /* a thread of ours: it knows what it made */
+            alog_result_set_made(res, i, p->made);
         if (i < granted) {
             alog_omp_env_where(res, i, p->thread, p->team, p->cpu_first,
                                p->cpu_last);

@@ -33,6 +33,7 @@ enum alog_err {
     ALOG_EMPI = -9,    ///< an MPI call failed
     ALOG_EFULL = -10,  ///< collecting stopped for memory (out of it, or
                        ///< --max-memory reached); the report was written
+    ALOG_ELOST = -11,  ///< records were lost or duplicated on the way
 };
 
 /** Static message for an ALOG_E* code; never NULL. */
@@ -51,7 +52,8 @@ int alog_fail(int rc, const char *call);
 const char *alog_reason(int rc, char *buf, size_t len);
 
 /** Process exit status for a run's result code:
- * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 130 interrupted. */
+ * 0 ok, 1 runtime error, 2 usage, 3 producer short/failed, 4 records lost
+ * or duplicated (every producer ended as planned), 130 interrupted. */
 int alog_exit_status(int err);
 
 /* ---- diagnostics ---------------------------------------------------- */
@@ -421,6 +423,20 @@ typedef struct alog_pstats {
 /** Statistics of one list.  Scratch memory is the list's length in int64. */
 int alog_stats_list(const alog_reclist *l, alog_pstats *out);
 
+/** What one cheap pass over a list gives (no scratch, no sorting): the
+ * sequence accounting a producer's status needs and the times that end
+ * the run's window. */
+typedef struct alog_seqstats {
+    uint64_t records;        ///< records stored
+    uint64_t gaps;           ///< missing sequence numbers (as alog_pstats)
+    uint64_t dups;           ///< records whose seq was not above the last
+    int64_t last_sched_ns;   ///< latest due time; INT64_MIN: no record
+    int64_t last_collect_ns; ///< latest collect time; INT64_MIN: no record
+} alog_seqstats;
+
+/** The sequence accounting and last times of one list. */
+void alog_stats_seq(const alog_reclist *l, alog_seqstats *out);
+
 /* ---- configuration and options -------------------------------------- */
 
 /** Which program a configuration is for (bits, for option masks). */
@@ -436,6 +452,12 @@ enum alog_job { ALOG_JOB_LOG = 0, ALOG_JOB_PRIMES = 1 };
 enum alog_format { ALOG_FMT_TABLE = 0, ALOG_FMT_CSV = 1, ALOG_FMT_JSON = 2 };
 /** --show: records and timeline too, or the report only. */
 enum alog_show { ALOG_SHOW_AUTO = 0, ALOG_SHOW_ALL = 1, ALOG_SHOW_REPORT = 2 };
+
+/** --phase: when each paced producer's first record is due. */
+enum alog_phase {
+    ALOG_PHASE_SPREAD = 0,  ///< producer i of n at i/n of its interval
+    ALOG_PHASE_ALIGNED = 1, ///< every producer's record 0 at the start
+};
 
 /** The async model's options (alog-async; wire also alog-producer). */
 enum alog_readers {
@@ -485,6 +507,7 @@ typedef struct alog_config {
     double rate;            ///< Hz; > 0 overrides intervals
     uint64_t count;         ///< records per producer; 0 with duration
     double duration;        ///< seconds; 0: stop by count
+    int phase;              ///< ALOG_PHASE_*: first due time per producer
     unsigned payload;       ///< record size on the wire, bytes; 0 natural
     uint64_t work;          ///< trial-division steps per record, producer side
     uint64_t collect_work;  ///< the same, where the model stores a record
@@ -513,6 +536,14 @@ void alog_config_free(alog_config *cfg); ///< Frees the lists cfg holds.
 unsigned alog_config_producers(const alog_config *cfg);
 /** Interval of producer i in ns (cycled; from rate if set). */
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i);
+/** Where producer i's schedule starts after the common start, ns: i/n of
+ * its interval with --phase spread (n producers), 0 aligned or
+ * unthrottled.  Each producer's --duration counts from its own start. */
+int64_t alog_config_phase_ns(const alog_config *cfg, unsigned i);
+/** The records producer i's schedule holds: --count, or the due times
+ * within --duration (paced), the smaller of both; 0 when it is only
+ * bounded by time and unthrottled (no schedule to count). */
+uint64_t alog_config_expected(const alog_config *cfg, unsigned i);
 /** Silence in ns after which producer i is cut off as stalled, 0 never:
  * --stall-timeout, else 10 of its intervals and at least 5 s (never for
  * --exec commands, whose pace is theirs). */

@@ -89,10 +89,16 @@ typedef struct alog_pipes {
                             or is cut off as stalled (0: no duration) */
     const alog_diag *diag; /* says which producer was cut off */
     int reaper_was;    /* alog_reaper_begin's value, for alog_reaper_end */
+    int cut;           /* the collector ended the run itself (alog_pipes_stop):
+                          a producer it left short is stopped, not short */
+    int64_t kids0_ns;  /* reaped children's CPU before these were started */
+    int64_t startup_cpu_ns; /* theirs just before their first record */
 } alog_pipes;
 
 /* Start the producers of cfg (or its --exec commands), one per producer
- * of res, with a common schedule start; sets each producer's "where".
+ * of res, with a common schedule start (res's, which opens the window;
+ * for commands, once they are started), and return just before it, with
+ * every producer's start-up CPU taken; sets each producer's "where".
  * On failure nothing is left running and d has said why. */
 int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
                      int flags, const alog_diag *d);
@@ -118,7 +124,9 @@ uint32_t alog_pipes_wire_id(const alog_pipes *p, unsigned i);
  * collected). */
 void alog_pipes_enough(alog_pipes *p, unsigned i, uint64_t records);
 /* Reap every child, set the statuses, close the pipes, end and reap what
- * the children left behind (alog_reaper_end), free. */
+ * the children left behind (alog_reaper_end), add the producers' CPU over
+ * the window (ALOG_PRODUCERS_CPU: their CPU to their exit less what they
+ * used before their first record was due), free. */
 void alog_pipes_close(alog_pipes *p, alog_result *res);
 
 /* reaper.c: make this process the reaper of its descendants' orphans

@@ -56,6 +56,7 @@ const char *alog_strerror(int err)
     case ALOG_ERANGE: return "value out of range";
     case ALOG_EMPI: return "MPI call failed";
     case ALOG_EFULL: return "collecting stopped for memory";
+    case ALOG_ELOST: return "records were lost or duplicated";
     default: return "unknown error";
     }
 }
@@ -67,6 +68,7 @@ int alog_exit_status(int err)
     case ALOG_EINVAL:
     case ALOG_ERANGE: return 2;
     case ALOG_ESHORT: return 3;
+    case ALOG_ELOST: return 4;
     case ALOG_EINTR: return 130;
     default: return 1;
     }

@@ -195,6 +195,11 @@ static void block_flush(alog_journal_block *b)
     /* The first record journaled fixes the epoch for every block. */
     const alog_record *first = alog_reclist_at(b->list, from);
     int64_t want = first != NULL ? first->sched_ns : 0, epoch = INT64_MIN;
+    /* The schedule start when the transport set one, as the report's. */
+    pthread_mutex_lock(&j->mu);
+    if (j->res != NULL)
+        (void)alog_result_schedule(j->res, &want);
+    pthread_mutex_unlock(&j->mu);
     if (atomic_compare_exchange_strong(&j->epoch, &epoch, want))
         epoch = want; /* else epoch holds the one another block set */
     rewind(b->mem);

@@ -21,20 +21,80 @@ static const char *const group_title[ALOG_OG_COUNT] = {
 
 /* ---- --help ------------------------------------------------------------ */
 
+/* What each program's --help says around its option rows: what its
+ * producers and collector are, where a row's default differs in it, and
+ * examples.  Kept next to the rows' generator so that help stays one
+ * source. */
+typedef struct model_help {
+    int model;
+    const char *about;         /* one paragraph after the usage line */
+    const char *producers_def; /* -n's default in this program, or NULL */
+    const char *examples;      /* lines, each "command  # what" */
+} model_help;
+
+static const model_help helps[] = {
+    {ALOG_MODEL_ASYNC,
+     "The async I/O model: producers are child processes (alog-producer, or "
+     "any --exec command) writing records to pipes; one collector gathers "
+     "them into one list per producer: an epoll loop, a reader thread per "
+     "pipe (the original design) or an io_uring loop.",
+     NULL,
+     "  alog-async                          # the original: 4 producers, 10 records each\n"
+     "  alog-async -n 64 --rate 100 --duration 2 -q    # many slow producers\n"
+     "  alog-async -n 2 --interval 0 --count 1000000 --wire binary -q\n"
+     "  alog-async --exec 'vmstat 1' --count 5   # any command's lines\n"
+     "  alog-async primes -P 4              # 4 interleaved tasks, one thread\n"},
+    {ALOG_MODEL_MPI,
+     "The MPI model, run with mpirun -np N (N >= 2): producers are ranks "
+     "1..N-1, rank 0 collects into one list per rank.  --collect blocking: "
+     "one MPI_Irecv(MPI_ANY_SOURCE) at a time, completed with MPI_Test "
+     "(MPI_Recv's order, but a silent rank cannot hold rank 0); async: one "
+     "pre-posted MPI_Irecv per rank, MPI_Testsome when paced (asleep until "
+     "the next arrival due), MPI_Waitsome when unthrottled.",
+     NULL,
+     "  mpirun -np 4 alog-mpi --rate 1000 --duration 2 -q   # 3 producer ranks\n"
+     "  mpirun -np 3 alog-mpi --interval 0 --count 1000000 --batch auto -q\n"
+     "  mpirun --hostfile hosts -np 8 alog-mpi --format csv -o run.csv\n"
+     "  mpirun -np 4 alog-mpi primes        # the primes job on 4 ranks\n"},
+    {ALOG_MODEL_OMP,
+     "The OpenMP model: producers are OpenMP threads; each keeps its own "
+     "list (--collect none) or pushes into a lock-free ring that one "
+     "collector thread drains (--collect thread).",
+     "OMP_NUM_THREADS, else one per interval",
+     "  alog-omp -n 8 --rate 1000 --duration 2 -q\n"
+     "  OMP_NUM_THREADS=2 alog-omp --collect none --interval 0 --count 1000000 -q\n"
+     "  alog-omp primes -P 2                # the primes job on 2 threads\n"},
+    {ALOG_MODEL_PRODUCER,
+     "One producer of alog-async (its collector starts it): records on "
+     "stdout, text or binary wire, paced on an absolute schedule.",
+     NULL,
+     "  alog-producer --interval 0.1 --count 5\n"
+     "  alog-producer --interval 0 --count 1000000 --wire binary > /dev/null\n"},
+};
+
+static const model_help *help_of(int model)
+{
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        if (helps[i].model == model)
+            return &helps[i];
+    return NULL;
+}
+
 #define USAGE_COL 29   /* help text starts here */
 #define USAGE_WIDTH 79 /* and wraps before this column */
 
-/* Help text from USAGE_COL, wrapped at word boundaries. */
-static void wrap(FILE *f, const char *text)
+/* Text from column indent (the cursor is there), wrapped at word
+ * boundaries before USAGE_WIDTH. */
+static void wrap_at(FILE *f, const char *text, int indent)
 {
-    int col = USAGE_COL;
+    int col = indent;
     for (const char *p = text; *p;) {
         size_t word = strcspn(p, " ");
-        if (col > USAGE_COL && col + 1 + (int)word > USAGE_WIDTH) {
-            fprintf(f, "\n%-*s", USAGE_COL, "");
-            col = USAGE_COL;
+        if (col > indent && col + 1 + (int)word > USAGE_WIDTH) {
+            fprintf(f, "\n%-*s", indent, "");
+            col = indent;
         }
-        if (col > USAGE_COL) {
+        if (col > indent) {
             fputc(' ', f);
             col++;
         }
@@ -47,8 +107,14 @@ static void wrap(FILE *f, const char *text)
     fputc('\n', f);
 }
 
-/* One row's --help lines. */
-static void usage_row(FILE *f, const alog_opt *o)
+/* Help text from USAGE_COL. */
+static void wrap(FILE *f, const char *text)
+{
+    wrap_at(f, text, USAGE_COL);
+}
+
+/* One row's --help lines (def: the row's default in this program). */
+static void usage_row(FILE *f, const alog_opt *o, const char *def)
 {
     char head[64];
     int n;
@@ -59,8 +125,8 @@ static void usage_row(FILE *f, const alog_opt *o)
     if (o->arg && n > 0 && (size_t)n < sizeof head)
         snprintf(head + n, sizeof head - (size_t)n, " %s", o->arg);
     char text[320];
-    if (o->def)
-        snprintf(text, sizeof text, "%s (default: %s)", o->help, o->def);
+    if (def)
+        snprintf(text, sizeof text, "%s (default: %s)", o->help, def);
     else
         snprintf(text, sizeof text, "%s", o->help);
     fprintf(f, "%-*s", USAGE_COL, head);
@@ -82,8 +148,13 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
                         const char *prog)
 {
     const char *name = alog_options_prog(prog);
+    const model_help *mh = help_of(model);
     fprintf(f, "Usage: %s [%s] [options]\n", name,
             model == M_PROD ? "log" : "log|primes");
+    if (mh != NULL) {
+        fputc('\n', f);
+        wrap_at(f, mh->about, 0);
+    }
     for (int g = 0; g < ALOG_OG_COUNT; g++) {
         int shown = 0;
         /* Each section: the core's rows, then the model's own. */
@@ -97,15 +168,21 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
                 if (!shown)
                     fprintf(f, "\n%s:\n", group_title[g]);
                 shown = 1;
-                usage_row(f, &rows[i]);
+                const char *def = rows[i].def;
+                if (mh != NULL && mh->producers_def != NULL &&
+                    strcmp(rows[i].name, "producers") == 0)
+                    def = mh->producers_def;
+                usage_row(f, &rows[i], def);
             }
         }
     }
     fputc('\n', f);
     fprintf(f, "%-*s", USAGE_COL, "Numbers:");
     wrap(f, ALOG_NUMBER_RULE);
-    fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 producer short "
-               "or failed, 130 interrupted.\n");
+    fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 a producer short or "
+               "failed, 4 records lost\nor duplicated, 130 interrupted.\n");
+    if (mh != NULL)
+        fprintf(f, "\nExamples:\n%s", mh->examples);
 }
 
 /* ---- the mains' first step ---------------------------------------------- */

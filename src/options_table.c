@@ -32,6 +32,9 @@ static const alog_opt_choice clock_choices[] = {
     {"auto", ALOG_CLOCK_AUTO},
     {NULL, 0},
 };
+static const alog_opt_choice phase_choices[] = {
+    {"spread", ALOG_PHASE_SPREAD}, {"aligned", ALOG_PHASE_ALIGNED},
+    {NULL, 0}};
 static const alog_opt_choice readers_choices[] = {
     {"epoll", ALOG_READERS_EPOLL}, {"threads", ALOG_READERS_THREADS},
     {"uring", ALOG_READERS_URING}, {NULL, 0}};
@@ -71,7 +74,16 @@ const alog_opt alog_core_options[] = {
      .def = "10, or unlimited with --duration"},
     {.name = "duration", .arg = "S", .models = M_ALL, .jobs = J_LOG,
      .kind = ALOG_OPT_DOUBLE, .off = F(duration), .dlo = 0, .dhi = 31536000.0,
-     .dopen = 1, .group = ALOG_OG_RUN, .help = "stop after S seconds"},
+     .dopen = 1, .group = ALOG_OG_RUN,
+     .help = "stop after S seconds (each producer's own, from its first "
+             "record's due time)"},
+    {.name = "phase", .arg = "spread|aligned", .models = M_RUN,
+     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(phase),
+     .choices = phase_choices, .group = ALOG_OG_RUN,
+     .help = "paced producers' first records: spread over the interval "
+             "(producer i of n at i/n of it, so that the collector sees a "
+             "steady stream) or all due at the same instant (bursts)",
+     .def = "spread"},
     {.name = "payload", .arg = "BYTES", .models = M_ALL, .jobs = J_LOG,
      .kind = ALOG_OPT_UINT, .off = F(payload), .ulo = 0, .uhi = ALOG_WIRE_MAX,
      .group = ALOG_OG_RUN,
@@ -286,6 +298,27 @@ int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i)
     int64_t iv = alog_config_interval_ns(cfg, i);
     int64_t t = iv < INT64_MAX / 10 ? 10 * iv : INT64_MAX;
     return t > 5000000000LL ? t : 5000000000LL;
+}
+
+int64_t alog_config_phase_ns(const alog_config *cfg, unsigned i)
+{
+    unsigned n = alog_config_producers(cfg);
+    int64_t iv = alog_config_interval_ns(cfg, i);
+    if (cfg->phase != ALOG_PHASE_SPREAD || n < 2 || iv <= 0 || i >= n)
+        return 0;
+    /* i * iv / n without overflow: iv is at most a day in ns. */
+    return (int64_t)((unsigned __int128)iv * i / n);
+}
+
+uint64_t alog_config_expected(const alog_config *cfg, unsigned i)
+{
+    int64_t iv = alog_config_interval_ns(cfg, i), dur = 0;
+    if (cfg->async.n_exec > 0 || iv <= 0 || cfg->duration <= 0 ||
+        alog_seconds_to_ns(cfg->duration, &dur) != 0 || dur <= 0)
+        return cfg->count; /* by count only, or no schedule to count */
+    /* Record k is due at k * iv and made while k * iv < dur. */
+    uint64_t due = (uint64_t)((dur - 1) / iv) + 1;
+    return cfg->count > 0 && cfg->count < due ? cfg->count : due;
 }
 
 int64_t alog_config_interval_ns(const alog_config *cfg, unsigned i)

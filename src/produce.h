@@ -20,6 +20,7 @@
 #define ALOG_PRODUCE_H
 
 #include <string.h>
+#include <time.h>
 
 #include "alog.h"
 
@@ -38,6 +39,8 @@ typedef struct alog_produce_spec {
     uint64_t work;       ///< alog_work steps per record (producer-side work)
     alog_clock *clock;   ///< the stamp clock (the caller's, one per
                          ///< thread); NULL: clock_gettime
+    int cpu_clock;       ///< ALOG_CPU_*: the CPU time read once the start
+                         ///< is reached (alog_produce_end.cpu0_ns)
 } alog_produce_spec;
 
 /** The model's side of the loop.  self is the model's own state. */
@@ -65,6 +68,8 @@ typedef struct alog_produce_end {
     int status;     ///< ALOG_PS_OK, _SHORT (fail-after, an error), _STOPPED
     int err;        ///< the ALOG_E* code that ended it short, or 0
     uint64_t sink;  ///< alog_work results: keeps the work from being elided
+    int64_t cpu0_ns; ///< spec.cpu_clock at the start (after the wait for
+                     ///< it): CPU spent before the window, to take out
 } alog_produce_end;
 
 /** Stamp of an unthrottled record without work: nothing happens between
@@ -83,6 +88,24 @@ static inline int64_t alog_produce_stamp(alog_clock *clk, int paced,
      * hundred ns off must not make it early. */
     int64_t t = alog_clock_now(clk);
     return t > sched ? t : sched;
+}
+
+/** Whose CPU time alog_cpu_ns reads. */
+enum alog_cpu_clock {
+    ALOG_CPU_NONE = 0,    ///< none (0)
+    ALOG_CPU_THREAD = 1,  ///< the calling thread's
+    ALOG_CPU_PROCESS = 2, ///< the whole process's
+};
+
+/** CPU time (ns) of `which` (ALOG_CPU_*); 0 for none or an error. */
+static inline int64_t alog_cpu_ns(int which)
+{
+    struct timespec ts;
+    clockid_t id = which == ALOG_CPU_THREAD ? CLOCK_THREAD_CPUTIME_ID
+                                            : CLOCK_PROCESS_CPUTIME_ID;
+    if (which == ALOG_CPU_NONE || clock_gettime(id, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /** Wait for the common start (asleep, or the model's approach first).
@@ -126,6 +149,7 @@ alog_produce(const alog_produce_spec *s, const alog_produce_ops *ops,
     r.bytes = s->bytes;
 
     int status = alog_produce_start(s, ops, self, stop, &err);
+    end->cpu0_ns = alog_cpu_ns(s->cpu_clock); /* the window starts here */
     for (; status == ALOG_PS_OK && k < limit; k++) {
         int64_t sched;
         if (paced) {

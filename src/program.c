@@ -38,7 +38,7 @@ static const alog_program_job *find_job(const alog_program *p, int job)
 static int keeps_report(int rc)
 {
     return rc == ALOG_OK || rc == ALOG_ESHORT || rc == ALOG_EINTR ||
-           rc == ALOG_EFULL;
+           rc == ALOG_EFULL || rc == ALOG_ELOST;
 }
 
 static int open_output(const alog_program *p, alog_output *out,

@@ -21,6 +21,7 @@
 #include "alog_spawn.h"
 
 #define MAX_ROUNDS 64 /* orphans of orphans: a bound, not a fork bomb's end */
+#define SETTLE_NS 100000000LL /* what a signalled orphan gets to end itself */
 
 int alog_reaper_begin(void)
 {
@@ -97,6 +98,17 @@ unsigned alog_reaper_end(int was, const alog_diag *d)
     unsigned ended = 0, n_seen = 0;
     long first = 0;
     int sig = SIGTERM;
+    /* Orphans already told to end (a producer's process group got the
+     * same signal as the producer) are given a moment to do so first:
+     * only what outlives it counts as having escaped. */
+    int64_t until = alog_now_ns() + SETTLE_NS;
+    for (pid_t r; (r = waitpid(-1, NULL, WNOHANG)) >= 0;) {
+        if (r > 0)
+            continue; /* one gone: look again at once */
+        if (alog_now_ns() >= until)
+            break;
+        alog_sleep_for(1000000, NULL); /* some still run */
+    }
     int64_t term_ns = alog_now_ns();
     for (int round = 0; round < MAX_ROUNDS; round++) {
         /* Zombies first: an orphan that already exited only needs this. */
@@ -111,7 +123,7 @@ unsigned alog_reaper_end(int was, const alog_diag *d)
             hit(kids[i], sig);
         }
         /* Give them the grace a producer gets, then no more. */
-        int64_t until = alog_now_ns() + ALOG_SPAWN_GRACE_NS / 10;
+        until = alog_now_ns() + ALOG_SPAWN_GRACE_NS / 10;
         while (alog_now_ns() < until && waitpid(-1, NULL, WNOHANG) >= 0)
             alog_sleep_for(1000000, NULL);
         if (alog_now_ns() - term_ns >= ALOG_SPAWN_GRACE_NS)

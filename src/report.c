@@ -63,7 +63,7 @@ static const alog_section events_section = {
     .cols = event_cols, .ncols = RC_N};
 
 enum { PC_PRODUCER, PC_STATUS, PC_TSTATUS, PC_CODE, PC_RECORDS, PC_EXPECTED,
-       PC_TARGET, PC_ACHIEVED, PC_LATE50, PC_LATE99, PC_LATEMAX, PC_LAT50,
+       PC_LOST, PC_TARGET, PC_ACHIEVED, PC_LATE50, PC_LATE99, PC_LATEMAX, PC_LAT50,
        PC_LAT99, PC_LATMAX, PC_GAPS, PC_DUPS, PC_MALFORMED, PC_PARSED,
        PC_BYTES, PC_WHERE, PC_N };
 
@@ -74,6 +74,7 @@ static const alog_col producer_cols[PC_N] = {
     [PC_CODE] = {ALOG_COL("code", I64, DATA)},
     [PC_RECORDS] = {ALOG_COL("records", U64, BOTH)},
     [PC_EXPECTED] = {ALOG_COL("expected", U64, BOTH)},
+    [PC_LOST] = {ALOG_COL("lost", U64, BOTH), .width = 6},
     [PC_TARGET] = {ALOG_COL("target_hz", F64, BOTH), .width = 9},
     [PC_ACHIEVED] = {ALOG_COL("achieved_hz", F64, BOTH), .width = 9},
     [PC_LATE50] = {ALOG_COL("late_p50_ns", I64, BOTH),
@@ -101,7 +102,8 @@ static const alog_section producers_section = {
     .cols = producer_cols, .ncols = PC_N};
 
 enum { TC_RECORDS, TC_BYTES, TC_WALL, TC_CPU, TC_RPS, TC_BPS, TC_RSS,
-       TC_LIST, TC_INTERRUPTED, TC_N };
+       TC_LIST, TC_INTERRUPTED, TC_STARTUP, TC_WINDOW, TC_DRAIN, TC_TEARDOWN,
+       TC_OFFERED, TC_RATIO, TC_EXPECTED, TC_LOST, TC_N };
 
 static const alog_col total_cols[TC_N] = {
     [TC_RECORDS] = {ALOG_COL("records", U64, BOTH)},
@@ -113,12 +115,21 @@ static const alog_col total_cols[TC_N] = {
     [TC_RSS] = {ALOG_COL("peak_rss_bytes", U64, BOTH)},
     [TC_LIST] = {ALOG_COL("list_bytes", U64, BOTH)},
     [TC_INTERRUPTED] = {ALOG_COL("interrupted", U64, BOTH)},
+    [TC_STARTUP] = {ALOG_COL("startup_s", F64, BOTH)},
+    [TC_WINDOW] = {ALOG_COL("window_s", F64, BOTH)},
+    [TC_DRAIN] = {ALOG_COL("drain_s", F64, BOTH)},
+    [TC_TEARDOWN] = {ALOG_COL("teardown_s", F64, BOTH)},
+    [TC_OFFERED] = {ALOG_COL("offered_per_s", F64, BOTH)},
+    [TC_RATIO] = {ALOG_COL("collected_ratio", F64, BOTH)},
+    [TC_EXPECTED] = {ALOG_COL("expected", U64, BOTH)},
+    [TC_LOST] = {ALOG_COL("lost", U64, BOTH)},
 };
 
 static const char *const status_names[] = {
     [ALOG_PS_OK] = "ok",         [ALOG_PS_SHORT] = "short",
     [ALOG_PS_EXIT] = "exit",     [ALOG_PS_SIGNAL] = "signal",
     [ALOG_PS_STOPPED] = "stopped", [ALOG_PS_STALLED] = "stalled",
+    [ALOG_PS_LOST] = "lost",     [ALOG_PS_DUP] = "duplicated",
 };
 
 static const char *const format_names[] = {
@@ -189,6 +200,10 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
     rc = rc ? rc : alog_result_header(res, "count", "%llu",
                                       (unsigned long long)cfg->count);
     rc = rc ? rc : alog_result_header(res, "duration", "%g", cfg->duration);
+    rc = rc ? rc : alog_result_header(res, "phase", "%s",
+                                      cfg->phase == ALOG_PHASE_ALIGNED
+                                          ? "aligned"
+                                          : "spread");
     rc = rc ? rc : alog_result_header(res, "payload", "%u", cfg->payload);
     rc = rc ? rc : alog_result_header(res, "work", "%llu",
                                       (unsigned long long)cfg->work);
@@ -206,6 +221,8 @@ int alog_report_header_std(alog_result *res, const alog_config *cfg,
 static int64_t report_epoch(const alog_result *res)
 {
     int64_t epoch = 0;
+    if (alog_result_schedule(res, &epoch))
+        return epoch; /* the window's start: one time base for both */
     int any = 0;
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
@@ -332,14 +349,13 @@ static int write_producers(alog_writer *w, const alog_result *res,
         *bytes += ps.bytes;
 
         int code = 0;
-        int st = alog_result_status(res, i, &code);
+        (void)alog_result_status(res, i, &code);
+        uint64_t lost = 0;
+        int st = alog_result_final(res, i, &lost, NULL);
         double hz = 0;
         uint64_t expected = 0;
         alog_result_target(res, i, &hz, &expected);
-        /* "ok" from the transport but fewer records than asked is short. */
-        if (st == ALOG_PS_OK && expected > 0 && ps.records < expected)
-            st = ALOG_PS_SHORT;
-        if (st < ALOG_PS_OK || st > ALOG_PS_STALLED)
+        if (st < ALOG_PS_OK || st > ALOG_PS_DUP)
             st = ALOG_PS_EXIT;
 
         char tstatus[64];
@@ -349,10 +365,14 @@ static int write_producers(alog_writer *w, const alog_result *res,
             break;
         case ALOG_PS_SHORT:
         case ALOG_PS_STOPPED:
-        case ALOG_PS_STALLED: {
+        case ALOG_PS_STALLED:
+        case ALOG_PS_LOST:
+        case ALOG_PS_DUP: {
             const char *up = st == ALOG_PS_SHORT     ? "SHORT"
                              : st == ALOG_PS_STOPPED ? "STOPPED"
-                                                     : "STALLED";
+                             : st == ALOG_PS_STALLED ? "STALLED"
+                             : st == ALOG_PS_LOST    ? "LOST"
+                                                     : "DUPLICATED";
             if (expected > 0)
                 snprintf(tstatus, sizeof tstatus, "%s %llu/%llu", up,
                          (unsigned long long)ps.records,
@@ -380,6 +400,7 @@ static int write_producers(alog_writer *w, const alog_result *res,
         c[PC_CODE].v.i = code;
         c[PC_RECORDS].v.u = ps.records;
         c[PC_EXPECTED].v.u = expected;
+        c[PC_LOST].v.u = lost;
         c[PC_TARGET].v.d = hz;
         c[PC_ACHIEVED].v.d = ps.achieved_hz;
         c[PC_LATE50].v.i = ps.late_p50;
@@ -409,6 +430,19 @@ static uint64_t peak_rss_bytes(void)
     return (uint64_t)ru.ru_maxrss * 1024u; /* Linux reports KiB */
 }
 
+/* A counter's value, 0 when the run has none of that name. */
+static double counter_of(const alog_result *res, const char *key)
+{
+    for (size_t i = 0; i < alog_result_counter_count(res); i++) {
+        const char *k;
+        double v;
+        alog_result_counter_at(res, i, &k, &v);
+        if (strcmp(k, key) == 0)
+            return v;
+    }
+    return 0;
+}
+
 static int write_totals(alog_writer *w, const alog_result *res,
                         uint64_t records,
                         uint64_t bytes)
@@ -423,15 +457,26 @@ static int write_totals(alog_writer *w, const alog_result *res,
     }
     memcpy(cols, total_cols, sizeof total_cols);
 
-    int64_t wall_ns = 0, cpu_ns = 0;
-    alog_result_times(res, &wall_ns, &cpu_ns);
-    double wall = (double)wall_ns / 1e9;
+    /* Rates over the window only: start-up and teardown are apart. */
+    alog_window win;
+    alog_result_window(res, &win);
+    double window = (double)win.window_ns / 1e9;
+    double rps = window > 0 ? (double)records / window : 0.0;
     c[TC_RECORDS].v.u = records;
     c[TC_BYTES].v.u = bytes;
-    c[TC_WALL].v.d = wall;
-    c[TC_CPU].v.d = (double)cpu_ns / 1e9;
-    c[TC_RPS].v.d = wall > 0 ? (double)records / wall : 0.0;
-    c[TC_BPS].v.d = wall > 0 ? (double)bytes / wall : 0.0;
+    c[TC_WALL].v.d = (double)win.wall_ns / 1e9;
+    c[TC_CPU].v.d = counter_of(res, ALOG_COLLECTOR_CPU) +
+                    counter_of(res, ALOG_PRODUCERS_CPU);
+    c[TC_RPS].v.d = rps;
+    c[TC_BPS].v.d = window > 0 ? (double)bytes / window : 0.0;
+    c[TC_STARTUP].v.d = (double)win.startup_ns / 1e9;
+    c[TC_WINDOW].v.d = window;
+    c[TC_DRAIN].v.d = (double)win.drain_ns / 1e9;
+    c[TC_TEARDOWN].v.d = (double)win.teardown_ns / 1e9;
+    c[TC_OFFERED].v.d = win.offered_per_s;
+    c[TC_RATIO].v.d = win.offered_per_s > 0 ? rps / win.offered_per_s : 0.0;
+    c[TC_EXPECTED].v.u = win.expected;
+    c[TC_LOST].v.u = win.lost;
     c[TC_RSS].v.u = peak_rss_bytes();
     c[TC_LIST].v.u = alog_result_memory(res);
     c[TC_INTERRUPTED].v.u = alog_result_interrupted(res) ? 1 : 0;

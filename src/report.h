@@ -17,7 +17,10 @@ enum alog_pstatus {
     ALOG_PS_EXIT = 2,   ///< exited with a non-zero status (code)
     ALOG_PS_SIGNAL = 3, ///< killed by a signal (code = signal number)
     ALOG_PS_STOPPED = 4, ///< stopped by the collector (interrupt)
-    ALOG_PS_STALLED = 5  ///< silent past --stall-timeout: cut off
+    ALOG_PS_STALLED = 5, ///< silent past --stall-timeout: cut off
+    ALOG_PS_LOST = 6,    ///< ended as planned, but records never arrived
+                         ///< (gaps, or fewer than it says it made)
+    ALOG_PS_DUP = 7      ///< ended as planned, some records twice
 };
 
 /** A run's result (opaque): per-producer lists, status, header, totals. */
@@ -75,23 +78,86 @@ int alog_cores_usable(void);
  * the same warning on d's stream.  0 or ALOG_ENOMEM. */
 int alog_oversubscribed(alog_result *res, const alog_diag *d, unsigned tasks,
                         const char *what, int cores);
+/** Counters every report carries: CPU seconds of the collector and of all
+ * producers together, over the run's window (alog_window).  A transport
+ * whose producers are not child processes (threads, ranks) adds them in
+ * close(); the run adds the default split (this process over the
+ * collection / its reaped children) otherwise. */
+#define ALOG_COLLECTOR_CPU "collector_cpu_s"
+#define ALOG_PRODUCERS_CPU "producers_cpu_s" ///< all producers' CPU seconds
+
 /** Extra per-run counters printed in the totals (e.g. "ring_full"). */
 int alog_result_counter(alog_result *res, const char *key, double value);
 size_t alog_result_counter_count(const alog_result *res); ///< Counters.
 void alog_result_counter_at(const alog_result *res, size_t i,
                             const char **key, double *value); ///< Counter i.
-/** Wall time and CPU time of the run (ns); peak RSS read at report time. */
-void alog_result_set_times(alog_result *res, int64_t wall_ns, int64_t cpu_ns);
-void alog_result_times(const alog_result *res, int64_t *wall_ns,
-                       int64_t *cpu_ns); ///< The times, as set.
 /** Set when the run was interrupted. */
 void alog_result_set_interrupted(alog_result *res, int yes);
 int alog_result_interrupted(const alog_result *res); ///< As set.
 /** Memory held by all lists, bytes. */
 size_t alog_result_memory(const alog_result *res);
-/** ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is not
- * ALOG_PS_OK or is short of its count. */
+/** ALOG_OK, ALOG_EINTR if interrupted, ALOG_ESHORT if any producer is
+ * short, stopped or failed, else ALOG_ELOST if one lost or duplicated
+ * records (its status after alog_result_finish). */
 int alog_result_outcome(const alog_result *res);
+
+/** Producer i says it made `made` records (MPI's final message, an
+ * OpenMP thread): what arrived is counted against it. */
+void alog_result_set_made(alog_result *res, unsigned i, uint64_t made);
+/** 1 and *made when producer i said what it made, else 0. */
+int alog_result_made(const alog_result *res, unsigned i, uint64_t *made);
+/** The first record's due time (CLOCK_MONOTONIC ns), which opens the
+ * run's measured window; set by the transport. */
+void alog_result_set_schedule(alog_result *res, int64_t start_ns);
+/** Without a schedule (--exec commands): where the window starts (the
+ * commands started); the records' times then count from the first one. */
+void alog_result_set_window_start(alog_result *res, int64_t start_ns);
+/** 1 and *start_ns when the transport set the schedule start (the window's
+ * and the records' epoch), else 0. */
+int alog_result_schedule(const alog_result *res, int64_t *start_ns);
+/** When the run began (before the transport opened) and ended (after it
+ * closed), CLOCK_MONOTONIC ns; set by alog_run_transport. */
+void alog_result_set_span(alog_result *res, int64_t run0_ns, int64_t end_ns);
+/** The times set by the two calls above (0 where unset; the schedule
+ * start, when unset, is the run's start). */
+void alog_result_span(const alog_result *res, int64_t *run0_ns,
+                      int64_t *sched0_ns, int64_t *end_ns);
+/** Store producer i's reported status, its lost records and its sequence
+ * accounting (alog_result_finish does it for every producer). */
+void alog_result_set_final(alog_result *res, unsigned i, int status,
+                           uint64_t lost, const alog_seqstats *seq);
+/** What alog_result_set_final stored for producer i: 1, or 0 before it. */
+int alog_result_stored_final(const alog_result *res, unsigned i, int *status,
+                             uint64_t *lost, alog_seqstats *seq);
+/** Producer i's reported status with *lost and *seq (either may be
+ * NULL): as alog_result_finish stored them, or worked out now. */
+int alog_result_final(const alog_result *res, unsigned i, uint64_t *lost,
+                      alog_seqstats *seq);
+
+/** The run's time base (outcome.c): every rate and CPU figure of a run
+ * is over its window, from the first record due to the last collected;
+ * what comes before (spawning, MPI set-up, thread start) and after
+ * (reaping, joining) is measured apart. */
+typedef struct alog_window {
+    int64_t startup_ns;  ///< run start to the first due time
+    int64_t window_ns;   ///< first due time to the last record collected
+    int64_t drain_ns;    ///< last due time to the last record collected
+    int64_t teardown_ns; ///< last record collected to the run's end
+    int64_t wall_ns;     ///< run start to end: the sum of the three above
+    uint64_t records;    ///< records kept, all producers
+    uint64_t expected;   ///< records their schedules hold (0: unknown)
+    uint64_t lost;       ///< records that never arrived
+    double offered_per_s; ///< the producers' target rates summed; 0 when
+                          ///< one is unthrottled or has no schedule
+} alog_window;
+/** Decide every producer's reported status and lost records from its
+ * list (one pass each, alog_stats_seq): a producer that ended as planned
+ * but whose records have gaps, or fewer than it made, is ALOG_PS_LOST;
+ * one with duplicates ALOG_PS_DUP; one that ended fine with fewer than
+ * its schedule ALOG_PS_SHORT.  Call once collecting is over. */
+void alog_result_finish(alog_result *res);
+/** The run's window (after alog_result_finish). */
+void alog_result_window(const alog_result *res, alog_window *w);
 
 /* ---- report ---------------------------------------------------------- *
  *

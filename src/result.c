@@ -16,6 +16,11 @@ typedef struct producer {
     char *where;
     int64_t origin; /* its own name for itself: pid, rank or thread */
     int origin_set;
+    uint64_t made;  /* what the producer says it made (made_set) */
+    int made_set;
+    int final;      /* the status reported, once alog_result_finish ran */
+    uint64_t lost;  /* records missing, once alog_result_finish ran */
+    alog_seqstats seq;
 } producer;
 
 typedef struct header {
@@ -34,7 +39,11 @@ struct alog_result {
     size_t nhdr, hdr_cap;
     counter *ctr;
     size_t nctr, ctr_cap;
-    int64_t wall_ns, cpu_ns;
+    int64_t run0_ns, end_ns; /* the run's span (alog_result_set_span) */
+    int64_t sched0_ns;       /* the window's start (sched_set) */
+    int sched_set;
+    int sched_epoch;         /* ... which is also the records' epoch */
+    int finished;            /* alog_result_finish ran */
     int interrupted;
     alog_membudget budget; /* every list's growth, against --max-memory */
 };
@@ -335,21 +344,6 @@ void alog_result_counter_at(const alog_result *res, size_t i,
         *value = ok ? res->ctr[i].value : 0;
 }
 
-void alog_result_set_times(alog_result *res, int64_t wall_ns, int64_t cpu_ns)
-{
-    res->wall_ns = wall_ns;
-    res->cpu_ns = cpu_ns;
-}
-
-void alog_result_times(const alog_result *res, int64_t *wall_ns,
-                       int64_t *cpu_ns)
-{
-    if (wall_ns)
-        *wall_ns = res->wall_ns;
-    if (cpu_ns)
-        *cpu_ns = res->cpu_ns;
-}
-
 void alog_result_set_interrupted(alog_result *res, int yes)
 {
     res->interrupted = yes != 0;
@@ -372,11 +366,92 @@ int alog_result_outcome(const alog_result *res)
 {
     if (res->interrupted)
         return ALOG_EINTR;
+    int lost = 0;
     for (unsigned i = 0; i < res->n; i++) {
         const producer *p = &res->p[i];
-        if (p->status != ALOG_PS_OK ||
-            (p->count > 0 && alog_reclist_len(p->list) < p->count))
+        int st = res->finished ? p->final : alog_result_final(res, i, NULL,
+                                                               NULL);
+        if (st == ALOG_PS_LOST || st == ALOG_PS_DUP)
+            lost = 1;
+        else if (st != ALOG_PS_OK ||
+                 (p->count > 0 && alog_reclist_len(p->list) < p->count))
             return ALOG_ESHORT;
     }
-    return ALOG_OK;
+    return lost ? ALOG_ELOST : ALOG_OK;
+}
+
+void alog_result_set_made(alog_result *res, unsigned i, uint64_t made)
+{
+    producer *p = get(res, i);
+    if (p) {
+        p->made = made;
+        p->made_set = 1;
+    }
+}
+
+int alog_result_made(const alog_result *res, unsigned i, uint64_t *made)
+{
+    producer *p = get(res, i);
+    if (p && p->made_set && made)
+        *made = p->made;
+    return p && p->made_set;
+}
+
+void alog_result_set_final(alog_result *res, unsigned i, int status,
+                           uint64_t lost, const alog_seqstats *seq)
+{
+    producer *p = get(res, i);
+    if (p) {
+        p->final = status;
+        p->lost = lost;
+        p->seq = *seq;
+    }
+    res->finished = 1;
+}
+
+int alog_result_stored_final(const alog_result *res, unsigned i, int *status,
+                             uint64_t *lost, alog_seqstats *seq)
+{
+    producer *p = get(res, i);
+    if (p == NULL || !res->finished)
+        return 0;
+    *status = p->final;
+    *lost = p->lost;
+    *seq = p->seq;
+    return 1;
+}
+
+void alog_result_set_schedule(alog_result *res, int64_t start_ns)
+{
+    res->sched0_ns = start_ns;
+    res->sched_set = 1;
+    res->sched_epoch = 1;
+}
+
+void alog_result_set_window_start(alog_result *res, int64_t start_ns)
+{
+    res->sched0_ns = start_ns;
+    res->sched_set = 1;
+    res->sched_epoch = 0;
+}
+
+int alog_result_schedule(const alog_result *res, int64_t *start_ns)
+{
+    if (res->sched_epoch && start_ns)
+        *start_ns = res->sched0_ns;
+    return res->sched_epoch;
+}
+
+void alog_result_set_span(alog_result *res, int64_t run0_ns, int64_t end_ns)
+{
+    res->run0_ns = run0_ns;
+    res->end_ns = end_ns;
+}
+
+void alog_result_span(const alog_result *res, int64_t *run0_ns,
+                      int64_t *sched0_ns, int64_t *end_ns)
+{
+    *run0_ns = res->run0_ns;
+    *sched0_ns = res->sched_set ? res->sched0_ns : res->run0_ns;
+    *end_ns = res->end_ns;
 }

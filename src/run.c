@@ -86,18 +86,14 @@ int alog_pipes_describe(alog_result *res, const alog_config *cfg,
                                  alog_config_producers(cfg) + 1,
                                  "processes (producers and the collector)",
                                  alog_cores_usable());
+    if (rc == 0)
+        rc = alog_result_header(
+            res, "cpu_window",
+            "collector: this process from just before the first record due "
+            "to the last one in; producers: their CPU to their exit less "
+            "what each used before its first record was due "
+            "(/proc/PID/schedstat, producers_startup_cpu_s)");
     return rc;
-}
-
-/* CPU time (user + system) of this process or of its reaped children. */
-static int64_t rusage_ns(int who)
-{
-    struct rusage u;
-    if (getrusage(who, &u) != 0)
-        return 0;
-    return ((int64_t)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 +
-            u.ru_utime.tv_usec + u.ru_stime.tv_usec) *
-           1000;
 }
 
 static int has_counter(const alog_result *res, const char *key)
@@ -159,6 +155,12 @@ static int run_describe(alog_result *res, const alog_transport *t,
     /* Keys of one transport only are added by its open(). */
     int rc = alog_report_header_std(res, cfg, model, "CLOCK_MONOTONIC");
     if (rc == 0)
+        rc = alog_result_header(
+            res, "window",
+            "first record due to last record collected: rates and CPU "
+            "over it; startup_s, drain_s (last due to last collected) and "
+            "teardown_s apart");
+    if (rc == 0)
         rc = alog_result_header(res, "collect_work", "%llu",
                                 (unsigned long long)cfg->collect_work);
     if (rc == 0)
@@ -174,7 +176,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
         } else {
             int64_t iv = alog_config_interval_ns(cfg, i);
             alog_result_set_target(res, i, iv > 0 ? 1e9 / (double)iv : 0,
-                                   cfg->count);
+                                   alog_config_expected(cfg, i));
         }
     }
     return rc;
@@ -208,14 +210,16 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
     return 0;
 }
 
-/* Open, collect, close; the run's times unless the transport set its
- * own.  Returns what collect or close reported. */
+/* Open, collect, close; the run's span, and the CPU split unless the
+ * transport measured its own.  The collector's CPU counts from open()'s
+ * return (producers started, set-up done) to collect()'s (the last record
+ * in): the window, not the start-up and teardown around it.  Returns what
+ * collect or close reported. */
 static int run_collect(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, alog_result *res, int *opened)
 {
-    int64_t self0 = rusage_ns(RUSAGE_SELF);
-    int64_t kids0 = rusage_ns(RUSAGE_CHILDREN);
-    int64_t t0 = alog_now_ns();
+    int64_t kids0 = alog_rusage_ns(RUSAGE_CHILDREN);
+    int64_t t0 = env->started_ns > 0 ? env->started_ns : alog_now_ns();
     void *ctx = NULL;
     int rc = t->open(&ctx, cfg, env, res);
     if (rc != 0) {
@@ -227,14 +231,12 @@ static int run_collect(const alog_transport *t, const alog_config *cfg,
         return rc;
     }
     *opened = 1;
+    int64_t self0 = alog_rusage_ns(RUSAGE_SELF);
     int crc = t->collect(ctx, res, alog_stop_flag());
+    int64_t self = alog_rusage_ns(RUSAGE_SELF) - self0;
     int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
-    int64_t wall, cpu;
-    int64_t self = rusage_ns(RUSAGE_SELF) - self0;
-    int64_t kids = rusage_ns(RUSAGE_CHILDREN) - kids0;
-    alog_result_times(res, &wall, &cpu);
-    if (wall == 0 && cpu == 0)
-        alog_result_set_times(res, alog_now_ns() - t0, self + kids);
+    int64_t kids = alog_rusage_ns(RUSAGE_CHILDREN) - kids0;
+    alog_result_set_span(res, t0, alog_now_ns());
     if (alog_signal_caught())
         alog_result_set_interrupted(res, 1);
     int src = cpu_split(res, self, kids);
@@ -319,6 +321,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                             "collected)",
                  t->name, alog_strerror(crc));
 
+    alog_result_finish(res); /* each producer's status, against its list */
     int wrc = alog_report_write(out, cfg, res);
     if (wrc != 0) {
         if (wrc != ALOG_EIO) /* a failed write: the frame says it, with

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ extern char **environ;
 #define BIG_PIPE_BYTES (1 << 20)
 #define BIG_PIPE_MANY (256 << 10) /* per pipe when there are many */
 #define BIG_PIPE_LIMIT 64          /* producers above which pipes shrink */
+/* How long before record 0 the children's start-up CPU is read. */
+#define PRESTART_NS 2000000
 
 /* A pipe whose write end is above stderr (dup2 onto 1 only clears
  * close-on-exec when the numbers differ; a parent started with stdout
@@ -377,7 +380,8 @@ static int spawn_producer(alog_child *c, const char *path,
         argv[k++] = "--fail-after";
         argv[k++] = a_fail;
     }
-    snprintf(a_start, sizeof a_start, "%" PRId64, start_ns);
+    snprintf(a_start, sizeof a_start, "%" PRId64,
+             start_ns + alog_config_phase_ns(cfg, i));
     argv[k++] = "--start-ns";
     argv[k++] = a_start;
     argv[k] = NULL;
@@ -427,6 +431,7 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
         p->child[i].fd = -1;
     /* What the children start becomes ours when they end before it. */
     p->reaper_was = alog_reaper_begin();
+    p->kids0_ns = alog_rusage_ns(RUSAGE_CHILDREN);
 
     /* Record 0 of every producer is due at the same instant, far enough
      * ahead that the last child is up by then. */
@@ -477,12 +482,27 @@ int alog_pipes_start(alog_pipes *p, const alog_config *cfg, alog_result *res,
     int64_t dur_ns = 0;
     if (!p->foreign && cfg->duration > 0 &&
         alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
-        p->deadline_ns = start_ns + dur_ns + ALOG_SPAWN_GRACE_NS;
+        p->deadline_ns = start_ns + alog_config_phase_ns(cfg, p->n - 1) +
+                         dur_ns + ALOG_SPAWN_GRACE_NS;
+    if (p->foreign) { /* no schedule: the window opens with them */
+        alog_result_set_window_start(res, alog_now_ns());
+        return 0;
+    }
+    alog_result_set_schedule(res, start_ns);
+    /* Up to just before record 0 is due (nothing can come earlier), then
+     * what each child spent starting (exec, loading) is taken out of the
+     * producers' CPU.  Read before the window, so it costs it nothing. */
+    (void)alog_sleep_until(start_ns - PRESTART_NS, alog_stop_flag());
+    for (unsigned i = 0; i < p->n; i++) {
+        int64_t ns = alog_proc_cpu_ns((long)p->child[i].pid);
+        p->startup_cpu_ns += ns > 0 ? ns : 0;
+    }
     return 0;
 }
 
 void alog_pipes_stop(alog_pipes *p)
 {
+    p->cut = 1; /* also for one that ended on its closed pipe before this */
     for (unsigned i = 0; i < p->n; i++)
         if (alog_child_poll(&p->child[i]) == 0)
             alog_child_signal(&p->child[i], SIGTERM);
@@ -609,8 +629,13 @@ void alog_pipes_close(alog_pipes *p, alog_result *res)
     /* After end-of-file a child is normally exiting already. */
     alog_children_reap(p->child, p->n, alog_now_ns() + ALOG_SPAWN_GRACE_NS);
     for (unsigned i = 0; i < p->n; i++)
-        alog_child_status(&p->child[i], res, i, p->stopping);
+        alog_child_status(&p->child[i], res, i, p->stopping || p->cut);
     (void)alog_reaper_end(p->reaper_was, p->diag);
+    int64_t all = alog_rusage_ns(RUSAGE_CHILDREN) - p->kids0_ns;
+    int64_t win = all > p->startup_cpu_ns ? all - p->startup_cpu_ns : 0;
+    (void)alog_result_counter(res, ALOG_PRODUCERS_CPU, (double)win / 1e9);
+    (void)alog_result_counter(res, "producers_startup_cpu_s",
+                              (double)p->startup_cpu_ns / 1e9);
     free(p->child);
     p->child = NULL;
 }

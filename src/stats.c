@@ -99,6 +99,43 @@ static void three(int64_t *v, size_t n, int64_t *p50, int64_t *p99,
     *p50 = v[k50];
 }
 
+/* Record i (in list order) of seq: the one rule of gaps and duplicates.
+ * *top is the highest seq so far: a late record counts as a dup once,
+ * not as a new gap after it. */
+static inline void seq_note(uint64_t seq, size_t i, uint64_t *top,
+                            uint64_t *gaps, uint64_t *dups)
+{
+    if (i == 0) {
+        *gaps += seq; /* records 0..seq-1 never came */
+        *top = seq;
+    } else if (seq > *top) {
+        *gaps += seq - *top - 1;
+        *top = seq;
+    } else {
+        (*dups)++;
+    }
+}
+
+void alog_stats_seq(const alog_reclist *l, alog_seqstats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->last_sched_ns = INT64_MIN;
+    out->last_collect_ns = INT64_MIN;
+    alog_reclist_iter it;
+    const alog_record *r;
+    uint64_t top = 0;
+    size_t i = 0;
+    alog_reclist_iter_init(&it, l);
+    while ((r = alog_reclist_iter_next(&it))) {
+        seq_note(r->seq, i++, &top, &out->gaps, &out->dups);
+        if (r->sched_ns > out->last_sched_ns)
+            out->last_sched_ns = r->sched_ns;
+        if (r->collect_ns > out->last_collect_ns)
+            out->last_collect_ns = r->collect_ns;
+    }
+    out->records = i;
+}
+
 int alog_stats_list(const alog_reclist *l, alog_pstats *out)
 {
     memset(out, 0, sizeof *out);
@@ -117,18 +154,9 @@ int alog_stats_list(const alog_reclist *l, alog_pstats *out)
     alog_reclist_iter_init(&it, l);
     while ((r = alog_reclist_iter_next(&it))) {
         out->bytes += r->bytes;
-        /* prev is the highest seq so far: a late record counts as a dup
-         * once, not as a new gap after it. */
-        if (i == 0) {
-            out->gaps += r->seq; /* records 0..seq-1 never came */
+        if (i == 0)
             out->first_ns = r->produce_ns;
-            prev = r->seq;
-        } else if (r->seq > prev) {
-            out->gaps += r->seq - prev - 1;
-            prev = r->seq;
-        } else {
-            out->dups++;
-        }
+        seq_note(r->seq, i, &prev, &out->gaps, &out->dups);
         out->last_ns = r->produce_ns;
         out->parsed += (r->flags & ALOG_REC_CLOCK) != 0;
         v[i++] = alog_time_diff(r->produce_ns, r->sched_ns);

@@ -16,6 +16,8 @@ typedef struct alog_run_env {
     const char *model;     ///< the header's model= ("async", "omp", "mpi")
     const alog_diag *diag; ///< where messages go; NULL: nowhere (tests)
     void *setup;           ///< the model's collective set-up (MPI), or NULL
+    int64_t started_ns;    ///< when the program began (before MPI_Init:
+                           ///< start-up counts from it); 0: at the open
 } alog_run_env;
 
 /** A transport: how records travel to the collector (one .c file each). */
@@ -30,19 +32,12 @@ typedef struct alog_transport {
     /** Collect into res until every producer has ended or *stop is set.
      * Records already read are stored before returning. */
     int (*collect)(void *ctx, alog_result *res, const atomic_int *stop);
-    /** Stop what still runs, reap it, set each producer's status, free ctx.
-     * Called once after open succeeded, whatever collect returned.  May
-     * set the run's times (alog_result_set_times) when its wall clock is
-     * not open-to-close (MPI: schedule start to last message). */
+    /** Stop what still runs, reap it, set each producer's status (and
+     * what it made, where it says), free ctx.  Called once after open
+     * succeeded, whatever collect returned.  open() sets the schedule
+     * start (alog_result_set_schedule): the run's window opens there. */
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
-
-/** Counters every report carries: CPU seconds of the collector and of all
- * producers together.  A transport whose producers are not child
- * processes (threads, ranks) adds them in close(); the run adds the
- * default split (this process / its reaped children) otherwise. */
-#define ALOG_COLLECTOR_CPU "collector_cpu_s"
-#define ALOG_PRODUCERS_CPU "producers_cpu_s" ///< all producers' CPU seconds
 
 /** Transports of the core library: "epoll", "threads" (pipes from child
  * producers) and "dummy" (in-process, deterministic: the test double). */
@@ -102,5 +97,12 @@ int alog_pipes_describe(alog_result *res, const alog_config *cfg,
 /** Path of the alog-producer program: $ALOG_PRODUCER, else next to the
  * running executable.  Writes into buf; 0 or ALOG_ESYS. */
 int alog_producer_path(char *buf, size_t cap);
+
+/** CPU time (user + system, ns) of getrusage's `who` (RUSAGE_SELF,
+ * RUSAGE_CHILDREN: the reaped ones); 0 on error. */
+int64_t alog_rusage_ns(int who);
+/** CPU time (ns) process pid has had so far (/proc/PID/schedstat), or -1
+ * when it cannot be read. */
+int64_t alog_proc_cpu_ns(long pid);
 
 #endif

@@ -46,6 +46,7 @@ static int dummy_open(void **ctx, const alog_config *cfg,
     }
     for (unsigned i = 0; i < x->n; i++)
         alog_result_set_where(res, i, "in-process dummy");
+    alog_result_set_schedule(res, DUMMY_BASE_NS);
     *ctx = x;
     return 0;
 }

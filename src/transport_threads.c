@@ -248,6 +248,8 @@ static int threads_collect(void *ctx, alog_result *res, const atomic_int *stop)
         if (rc == 0)
             rc = x->r[i].rc;
     }
+    if (rc != 0)
+        alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
     return rc;
 }
 

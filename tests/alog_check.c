@@ -208,6 +208,35 @@ static int64_t num(const header *h, const csv *c, const char *name)
     return (int64_t)v;
 }
 
+/* Whether the section has the column (older reports lack the window's). */
+static int has_col(const header *h, const char *name)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (strcmp(h->name[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static double fnum(const header *h, const csv *c, const char *name)
+{
+    const char *s = field(h, c, name);
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0')
+        die("line %zu: column '%s' is not a number: '%s'", c->line, name, s);
+    return v;
+}
+
+/* x (printed with 9 significant digits) is want within that rounding. */
+static int close_to(double x, double want)
+{
+    double d = x > want ? x - want : want - x;
+    /* Two values of 9 digits in a quotient: 2e-8 of it, or 2 ns. */
+    double m = (want > 0 ? want : -want) * 2e-8;
+    return d <= (m > 2e-9 ? m : 2e-9);
+}
+
 static void take_row(rows *r, const header *h, const csv *c)
 {
     if (r->n == r->cap) {
@@ -278,6 +307,44 @@ static int is_status(const char *s)
         if (strcmp(s, names[i]) == 0)
             return 1;
     return 0;
+}
+
+/* The window of the totals against the record rows (times since the
+ * first due record): it ends at the last record collected, its drain
+ * starts at the last one due, its rate is records over it; the totals'
+ * expected and lost are the producers'. */
+static void check_window(const rows *rec, int foreign, int64_t records,
+                         double window_s, double drain_s, double rps,
+                         int64_t expected, int64_t sum_expected,
+                         int64_t lost, int64_t sum_lost)
+{
+    if (expected != sum_expected)
+        fail("totals: expected=%" PRId64 ", the producers say %" PRId64,
+             expected, sum_expected);
+    if (lost != sum_lost)
+        fail("totals: lost=%" PRId64 ", the producers say %" PRId64, lost,
+             sum_lost);
+    if (window_s > 0 && !close_to(rps, (double)records / window_s) &&
+        !(rps > 1e9)) /* a window of a few ns: the rate is not ours to fix */
+        fail("totals: records_per_s=%.9g, not %" PRId64 " records over "
+             "window_s=%.9g",
+             rps, records, window_s);
+    if (foreign || rec->n == 0)
+        return; /* a command's lines have no schedule: no window to check */
+    /* Record times count from the schedule start: the window's. */
+    int64_t first = 0, last_due = INT64_MIN, last_in = INT64_MIN;
+    for (size_t i = 0; i < rec->n; i++) {
+        const row *r = &rec->v[i];
+        last_due = r->sched > last_due ? r->sched : last_due;
+        last_in = r->collect > last_in ? r->collect : last_in;
+    }
+    if (!close_to(window_s, (double)(last_in - first) / 1e9))
+        fail("totals: window_s=%.9g, the records span %.9g s from the "
+             "schedule start to the last collected",
+             window_s, (double)(last_in - first) / 1e9);
+    double drain = last_in > last_due ? (double)(last_in - last_due) / 1e9 : 0;
+    if (!close_to(drain_s, drain))
+        fail("totals: drain_s=%.9g, the records say %.9g", drain_s, drain);
 }
 
 int main(int argc, char **argv)
@@ -378,8 +445,10 @@ int main(int argc, char **argv)
 
     rows rec = {0}, ev = {0};
     header h = {0};
-    int sections = 0, have_total = 0;
+    int sections = 0, have_total = 0, have_window = 0;
     int64_t total_records = -1, total_interrupted = -1;
+    int64_t total_expected = 0, total_lost = 0, sum_expected = 0, sum_lost = 0;
+    double window_s = 0, drain_s = 0, rps = 0;
     while (csv_row(&c)) {
         if (c.nf == 1 && c.f[0][0] == '\0')
             continue; /* blank line */
@@ -412,6 +481,9 @@ int main(int argc, char **argv)
             q->code = num(&h, &c, "code");
             q->records = num(&h, &c, "records");
             q->expected = num(&h, &c, "expected");
+            sum_expected += q->expected;
+            if (has_col(&h, "lost"))
+                sum_lost += num(&h, &c, "lost");
             q->gaps = num(&h, &c, "gaps");
             q->dups = num(&h, &c, "dups");
             q->malformed = num(&h, &c, "malformed");
@@ -419,6 +491,14 @@ int main(int argc, char **argv)
             have_total++;
             total_records = num(&h, &c, "records");
             total_interrupted = num(&h, &c, "interrupted");
+            if (has_col(&h, "window_s")) {
+                have_window = 1;
+                window_s = fnum(&h, &c, "window_s");
+                drain_s = fnum(&h, &c, "drain_s");
+                rps = fnum(&h, &c, "records_per_s");
+                total_expected = num(&h, &c, "expected");
+                total_lost = num(&h, &c, "lost");
+            }
         } else {
             fail("line %zu: unknown row kind '%s'", c.line, kind);
         }
@@ -544,6 +624,9 @@ int main(int argc, char **argv)
         if (total_interrupted != interrupted)
             fail("totals: interrupted=%" PRId64 ", expected %d",
                  total_interrupted, interrupted);
+        if (have_window)
+            check_window(&rec, foreign, total_records, window_s, drain_s, rps,
+                         total_expected, sum_expected, total_lost, sum_lost);
     }
     if (rec.n == 0 && sum > 0)
         fail("no record rows for %" PRId64 " records (run with --timeline)",

@@ -32,12 +32,12 @@ alog_add_case(mpi_clock_skew_ahead LABELS mpi PROCESSORS 3 TIMEOUT 60
   ENV ${ALOG_SANITIZE_MPI_ENV}
   CHECK --check "--producers 2 --count 20"
   -- bash ${T} skew 2 1000000000000 ${MPIRUN} ${M} --interval 0.01
-     --count 20 --format csv)
+     --count 20 --phase aligned --format csv)
 alog_add_case(mpi_clock_skew_behind LABELS mpi PROCESSORS 3 TIMEOUT 60
   ENV ${ALOG_SANITIZE_MPI_ENV}
   CHECK --check "--producers 2 --count 20"
   -- bash ${T} skew 1 -7000000000 ${MPIRUN} ${M} --collect blocking
-     --interval 0.01 --count 20 --format csv)
+     --interval 0.01 --count 20 --phase aligned --format csv)
 alog_add_case(mpi_clock_skew_bad LABELS mpi bad MPI 3 TIMEOUT 30
   ENV ALOG_TEST_CLOCK_SKEW=0:5
   CHECK --exit 1 --stdout-empty --hook-line ALOG_TEST_CLOCK_SKEW=0:5
@@ -178,12 +178,13 @@ alog_cluster_case(cluster_host_dies TIMEOUT 60
 alog_cluster_case(cluster_clock_skew_ahead TIMEOUT 60
   CHECK --check "--producers 2 --count 20" ${THREE}
   -- bash ${T} skew 2 1000000000000 ${CLUSTER} mpirun -x ALOG_TEST_CLOCK_SKEW
-     ${HOSTS} -np 3 ${M} --interval 0.01 --count 20 --format csv)
+     ${HOSTS} -np 3 ${M} --interval 0.01 --count 20 --phase aligned
+     --format csv)
 alog_cluster_case(cluster_clock_skew_behind TIMEOUT 60
   CHECK --check "--producers 2 --count 20" ${THREE}
   -- bash ${T} skew 1 -7000000000 ${CLUSTER} mpirun -x ALOG_TEST_CLOCK_SKEW
      ${HOSTS} -np 3 ${M} --collect blocking --interval 0.01 --count 20
-     --format csv)
+     --phase aligned --format csv)
 
 # ---- hosts that share a hostname still count as hosts ----------------
 alog_cluster_case(cluster_same_hostname OWN TIMEOUT 90

@@ -177,13 +177,14 @@ case_skew() {
     ((d <= unc)) || fail "rank $rank: offset $off is not $ns within $unc"
     ((applied == off)) || fail "rank $rank: applied $applied, measured $off"
     # Corrected, its latencies are the others' kind, not NS off.
-    lat=$(cut -d, -f14 <<<"$row") # lat_max_ns
+    lat=$(cut -d, -f15 <<<"$row") # lat_max_ns
     ns=${ns#-}
     ((lat >= 0 && lat < ns / 100)) ||
       fail "rank $rank: latency up to $lat ns, with its clock $ns ns off"
   fi
-  # One schedule for all: record k of every producer was due at the same
-  # time on rank 0's clock, exactly, once each offset is undone.
+  # One schedule for all (the cases run --phase aligned): record k of
+  # every producer was due at the same time on rank 0's clock, exactly,
+  # once each offset is undone.
   d=$(awk -F, '$1 == "record" { if (($3 in s) && s[$3] != $4) bad++; s[$3] = $4 }
                END { print bad + 0 }' "$out")
   ((d == 0)) || fail "$d records due at another time than the same record of another producer"

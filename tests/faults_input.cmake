@@ -8,14 +8,16 @@ set(EXTREME ${CMAKE_CURRENT_SOURCE_DIR}/faults/extreme_producer.sh)
 
 # alog's own wire (both encodings) with times at the ends of int64, from a
 # stand-in producer: every difference saturates (no wrap to a small or
-# negative value), the records are all there, the status is ok.
+# negative value), the records are all there, the status is ok.  Record
+# times count from the schedule start (a time > 0): INT64_MIN saturates,
+# INT64_MAX less it stays a large positive number.
 foreach(wire text binary)
   alog_add_case(faults_extreme_times_${wire} LABELS faults async PROCESSORS 2
     ENV ALOG_PRODUCER=${EXTREME}
     CHECK --hook-line "ALOG_PRODUCER=${EXTREME}" --stderr-empty
-    --lines-re "^record,0,0,0,9223372036854775807,9223372036854775807,:1"
-    --lines-re "^record,0,1,9223372036854775807,0,9223372036854775807,:1"
-    --lines-re "^producer,0,ok,0,3,3,1000,0,-1,9223372036854775807,9223372036854775807,[1-9][0-9]*,9223372036854775807,9223372036854775807,0,0,0,0,[0-9]+,:1"
+    --lines-re "^record,0,0,-9223372036854775808,92233[0-9]{14},-?[0-9]+,:1"
+    --lines-re "^record,0,1,92233[0-9]{14},-9223372036854775808,-?[0-9]+,:1"
+    --lines-re "^producer,0,ok,0,3,3,0,1000,0,-1,9223372036854775807,9223372036854775807,[1-9][0-9]*,9223372036854775807,9223372036854775807,0,0,0,0,[0-9]+,:1"
     --
     ${A} -n 1 --count 3 --interval 0.001 --wire ${wire} --format csv
     --timeline)
@@ -27,7 +29,7 @@ alog_add_case(faults_extreme_foreign LABELS faults async PROCESSORS 2
   CHECK --stderr-empty
   --lines-re "^record,0,0,0,0,0,41,-9223372036854775808,:1"
   --lines-re "^record,0,1,[0-9]+,[0-9]+,[0-9]+,22,,:1"
-  --lines-re "^producer,0,ok,0,2,0,0,[0-9.]+,0,0,0,0,0,0,0,0,0,1,63,:1" --
+  --lines-re "^producer,0,ok,0,2,0,0,0,[0-9.]+,0,0,0,0,0,0,0,0,0,1,63,:1" --
   ${A} --format csv --timeline
   --exec "echo -9223372036854775808 9223372036854775807 && echo 9223372036854775808 1")
 

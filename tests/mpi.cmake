@@ -57,7 +57,7 @@ if(ALOG_HAVE_MPI)
       TIMEOUT 60 ENV ALOG_TEST_RESERVE_MS=1500
       CHECK --hook-line ALOG_TEST_RESERVE_MS=1500
       --check "--producers 1 --count 2000"
-            --grep "^total,2000,[0-9]+,0\\.[0-9]+(e-[0-9]+)?,"
+            --grep "^total,2000,([^,]*,){8}[0-9.e+-]+,0\\.[0-9]+(e-[0-9]+)?,"
       -- ${M} --collect ${mode} --interval 0 --count 2000 --format csv
          --timeline)
   endforeach()

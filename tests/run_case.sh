@@ -46,6 +46,8 @@
 #   --lines-re ERE:N      exactly N output lines match ERE
 #   --grep ERE            some output line matches ERE
 #   --header KEY=ERE      a header line '# KEY=value' whose value matches ERE
+#   --total KEY=LO:HI     the totals row's KEY column (CSV) is a number in
+#                         [LO, HI] (either may be empty: no bound)
 #   --oversubscribed NP   header oversubscribed= is yes iff NP > cores here,
 #                         and then a '# warning=oversubscribed' line
 #   --stderr-over NP      --oversubscribed NP, and stderr is empty when NP
@@ -93,7 +95,7 @@ parse_options() {
         --tmp-empty) tmp_empty=1; shift; continue ;;
         --stopped) stopped=1; shift; continue ;;
         --primes) primes_ref=$2; primes_args=${3-}; shift ;;
-        --stderr-line | --stderr-grep | --stderr-lines-re | --check | --lines | --lines-re | --grep | --header | \
+        --stderr-line | --stderr-grep | --stderr-lines-re | --total | --check | --lines | --lines-re | --grep | --header | \
             --oversubscribed | --stderr-over | --journal-check)
             checks+=("$1" "$2") ;;
         --stderr-empty | --stdout-empty | --journal-rows)
@@ -315,6 +317,17 @@ check_one() {
             fail "header $key='$(header "$key")' does not match '$ere'"
         fi ;;
     --oversubscribed) check_oversubscribed "$arg" ;;
+    --total)
+        key=${arg%%=*} ere=${arg#*=}
+        got=$(awk -F, -v k="$key" '
+            $1 == "kind" { col = 0; for (i = 1; i <= NF; i++) if ($i == k) col = i; next }
+            $1 == "total" && col { print $col }' "$out")
+        if [[ -z $got ]]; then
+            fail "no totals column $key"
+        elif ! awk -v x="$got" -v lo="${ere%%:*}" -v hi="${ere#*:}" \
+            'BEGIN { exit !((lo == "" || x + 0 >= lo + 0) && (hi == "" || x + 0 <= hi + 0)) }'; then
+            fail "totals $key=$got, not in [${ere%%:*}, ${ere#*:}]"
+        fi ;;
     --journal-check)
         if [[ ! -f $work/tmp/$journal ]]; then
             fail "no journal $journal"

@@ -873,10 +873,16 @@ static void check_usage(int model, const char *const *has,
     }
     assert_non_null(strstr(u, "130"));
     assert_non_null(strstr(u, "Exit status"));
+    assert_non_null(strstr(u, "4 records lost\nor duplicated"));
+    /* Examples close it, each a command of this program. */
+    const char *ex = strstr(u, "\nExamples:\n  ");
+    assert_non_null(ex);
+    assert_non_null(strstr(ex, base));
 
     /* Every option that --help shows parses (no "unknown" or "not for"):
-     * the table that prints is the table that parses. */
-    for (const char *p = u; (p = strstr(p, "--")) != NULL;) {
+     * the table that prints is the table that parses.  (The examples may
+     * name mpirun's options.) */
+    for (const char *p = u; (p = strstr(p, "--")) != NULL && p < ex;) {
         char name[64];
         size_t n = strcspn(p, " ,\n)=");
         if (n >= sizeof name || n <= 2) {
@@ -927,6 +933,13 @@ static void test_usage(void **state)
                                "--exec", "--ring", "--processes", "--id",
                                "--start-ns", "none|thread", NULL};
     check_usage(MPI, mpi_has, mpi_hasnt);
+    /* Who produces, and the receive calls it really makes. */
+    char *mu = usage_of(MPI, prog_of(MPI));
+    assert_non_null(strstr(mu, "producers are ranks 1..N-1"));
+    assert_non_null(strstr(mu, "MPI_Irecv(MPI_ANY_SOURCE)"));
+    assert_non_null(strstr(mu, "MPI_Testsome"));
+    assert_null(strstr(mu, "MPI_Recv loop"));
+    free(mu);
 
     const char *omp_has[] = {"--producers", "-n", "--interval", "--collect",
                              "none|thread", "--ring", "--format", "--quiet",
@@ -935,6 +948,9 @@ static void test_usage(void **state)
                                "--flush-ms", "--processes", "--id",
                                "blocking|async", NULL};
     check_usage(OMP, omp_has, omp_hasnt);
+    char *ou = usage_of(OMP, prog_of(OMP));
+    assert_non_null(strstr(ou, "(default: OMP_NUM_THREADS, else one per"));
+    free(ou);
 
     const char *prod_has[] = {"--interval", "--rate", "--count", "--payload",
                               "--wire", "--id", "--start-ns", "--fail-after",

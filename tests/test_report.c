@@ -80,7 +80,14 @@ static alog_result *build(void)
     assert_int_equal(alog_result_header(res, "model", "%s", "test"), 0);
     assert_int_equal(alog_result_counter(res, "ring_full", 3), 0);
     assert_int_equal(alog_result_counter(res, "drop_ratio", 0.25), 0);
-    alog_result_set_times(res, INT64_C(2000000000), INT64_C(500000000));
+    /* Window: from the first due (B - 20, the records' epoch) to the
+     * last collected (B + 1160); 1 s before it, 0.5 s after; CPU over it
+     * 0.3 s + 0.2 s. */
+    alog_result_set_schedule(res, B - 20);
+    alog_result_set_span(res, B - 20 - INT64_C(1000000000),
+                         B + 1160 + INT64_C(500000000));
+    assert_int_equal(alog_result_counter(res, "collector_cpu_s", 0.3), 0);
+    assert_int_equal(alog_result_counter(res, "producers_cpu_s", 0.2), 0);
     alog_result_set_interrupted(res, 1);
     return res;
 }
@@ -126,7 +133,9 @@ static void test_csv_exact(void **state)
     size_t n = lines_of(out, line, 64);
 
     char total[256];
-    snprintf(total, sizeof total, ",%zu,1,3,0.25", alog_result_memory(res));
+    snprintf(total, sizeof total,
+             ",%zu,1,1,1.18e-06,9.6e-07,0.5,0,0,6,1,3,0.25,0.3,0.2",
+             alog_result_memory(res));
 
     const char *want[] = {
         "# alog=1.0.0",
@@ -149,16 +158,18 @@ static void test_csv_exact(void **state)
         "event,2,2,135,135,135,6,,\"plain\"",
         "event,1,1,150,180,1180,42,,",
         "event,0,2,220,230,235,40,,",
-        "kind,producer,status,code,records,expected,target_hz,achieved_hz,"
-        "late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,lat_p99_ns,"
-        "lat_max_ns,gaps,dups,malformed,parsed,bytes,where",
-        "producer,0,ok,0,3,3,10,10000000,10,10,10,5,5,5,0,0,0,0,120,cpu0",
-        "producer,1,short,0,2,3,5,6666666.67,30,30,30,1000,1000,1000,0,0,0,"
-        "0,84,",
-        "producer,2,exit,3,2,0,0,18181818.2,0,0,0,0,0,0,1,0,2,0,21,"
+        "kind,producer,status,code,records,expected,lost,target_hz,"
+        "achieved_hz,late_p50_ns,late_p99_ns,late_max_ns,lat_p50_ns,"
+        "lat_p99_ns,lat_max_ns,gaps,dups,malformed,parsed,bytes,where",
+        "producer,0,ok,0,3,3,0,10,10000000,10,10,10,5,5,5,0,0,0,0,120,cpu0",
+        "producer,1,short,0,2,3,0,5,6666666.67,30,30,30,1000,1000,1000,0,0,"
+        "0,0,84,",
+        "producer,2,exit,3,2,0,1,0,18181818.2,0,0,0,0,0,0,1,0,2,0,21,"
         "\"sh -c 'echo a,b'\"",
         "kind,records,bytes,wall_s,cpu_s,records_per_s,bytes_per_s,"
-        "peak_rss_bytes,list_bytes,interrupted,ring_full,drop_ratio",
+        "peak_rss_bytes,list_bytes,interrupted,startup_s,window_s,drain_s,"
+        "teardown_s,offered_per_s,collected_ratio,expected,lost,ring_full,"
+        "drop_ratio,collector_cpu_s,producers_cpu_s",
     };
     size_t nwant = sizeof want / sizeof want[0];
     assert_int_equal(n, nwant + 1);
@@ -168,9 +179,11 @@ static void test_csv_exact(void **state)
                         line[i]);
         assert_string_equal(line[i], want[i]);
     }
-    /* total,7,225,2,0.5,3.5,112.5,<rss>,<list>,1,3,0.25 */
+    /* total,7,225,1.50000118,0.5,<7 and 225 over 1180 ns>,<rss>,<list>,1,
+     * 1,1.18e-06,9.6e-07,0.5,0,0,6,1,3,0.25,0.3,0.2: rates over the window
+     * (first due to last collected), wall the whole run */
     const char *t = line[nwant];
-    const char *prefix = "total,7,225,2,0.5,3.5,112.5,";
+    const char *prefix = "total,7,225,1.50000118,0.5,5932203.39,190677966,";
     assert_memory_equal(t, prefix, strlen(prefix));
     char *end;
     unsigned long long rss = strtoull(t + strlen(prefix), &end, 10);
@@ -462,12 +475,12 @@ static void test_extreme_times(void **state)
     assert_non_null(e0);
     assert_true(e1 < e0);
     /* late = produce - sched, lat = collect - produce, saturated */
-    assert_non_null(strstr(csv, "\nproducer,0,ok,0,1,0,0,0,"
+    assert_non_null(strstr(csv, "\nproducer,0,ok,0,1,0,0,0,0,"
                                 "9223372036854775807,9223372036854775807,"
                                 "9223372036854775807,-9223372036854775807,"
                                 "-9223372036854775807,-9223372036854775807,"
                                 "0,0,0,0,40,"));
-    assert_non_null(strstr(csv, "\nproducer,1,ok,0,1,0,0,0,"
+    assert_non_null(strstr(csv, "\nproducer,1,ok,0,1,0,0,0,0,"
                                 "-9223372036854775808,-9223372036854775808,"
                                 "-9223372036854775808,9223372036854775807,"
                                 "9223372036854775807,9223372036854775807,"
@@ -503,9 +516,14 @@ static void test_json(void **state)
                                 "\"records\":2,\"expected\":3"));
     assert_non_null(strstr(out, "\"where\":\"sh -c 'echo a,b'\""));
     assert_non_null(strstr(out, "\"totals\": {\"records\":7,\"bytes\":225,"
-                                "\"wall_s\":2,"));
-    assert_non_null(strstr(out, "\"interrupted\":1,\"ring_full\":3,"
-                                "\"drop_ratio\":0.25}"));
+                                "\"wall_s\":1.50000118,"));
+    assert_non_null(strstr(out, "\"interrupted\":1,\"startup_s\":1,"
+                                "\"window_s\":1.18e-06,"
+                                "\"drain_s\":9.6e-07,"));
+    assert_non_null(strstr(out, "\"expected\":6,\"lost\":1,"
+                                "\"ring_full\":3,\"drop_ratio\":0.25,"
+                                "\"collector_cpu_s\":0.3,"
+                                "\"producers_cpu_s\":0.2}"));
     free(out);
 
     out = report(res, ALOG_FMT_JSON, ALOG_SHOW_REPORT);
@@ -624,7 +642,8 @@ static void test_header_std(void **state)
                      ALOG_OK);
     const char *order[] = {"alog", "model", "job", "clock", "host", "cores",
                            "pid", "started", "producers", "intervals",
-                           "count", "duration", "payload", "work", "format"};
+                           "count", "duration", "phase", "payload", "work",
+                           "format"};
     size_t n = sizeof order / sizeof order[0];
     assert_int_equal(alog_result_header_count(res), n);
     char pid[32], cores[32];
@@ -662,6 +681,8 @@ static void test_header_std(void **state)
             assert_string_equal(v, "10");
         else if (strcmp(k, "duration") == 0)
             assert_string_equal(v, "0");
+        else if (strcmp(k, "phase") == 0)
+            assert_string_equal(v, "spread");
         else if (strcmp(k, "format") == 0)
             assert_string_equal(v, "csv");
     }

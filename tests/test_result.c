@@ -83,11 +83,13 @@ static void test_producers(void **state)
     assert_int_equal(alog_result_set_where(res, 0, "sleep 1"), 0);
     assert_string_equal(alog_result_where(res, 0), "sleep 1");
     assert_int_equal(alog_result_set_where(res, 7, "x"), ALOG_EINVAL);
-    alog_result_set_times(res, 1500000000, 20000000);
-    int64_t wall, cpu;
-    alog_result_times(res, &wall, &cpu);
-    assert_int_equal(wall, 1500000000);
-    assert_int_equal(cpu, 20000000);
+    alog_result_set_span(res, 100, 1500000100);
+    alog_result_set_schedule(res, 2000);
+    int64_t run0, sched0, end;
+    alog_result_span(res, &run0, &sched0, &end);
+    assert_int_equal(run0, 100);
+    assert_int_equal(sched0, 2000);
+    assert_int_equal(end, 1500000100);
     /* Memory is the sum over the lists. */
     size_t m0 = alog_result_memory(res);
     alog_record r;
@@ -173,14 +175,23 @@ static void test_headers(void **state)
     alog_result_free(res);
 }
 
-static void fill(alog_result *res, unsigned i, size_t n)
+/* Records seq from..from+n-1 into list i (due at 10 ns a seq, collected
+ * 3 ns after). */
+static void fill_from(alog_result *res, unsigned i, uint64_t from, size_t n)
 {
     alog_record r;
     memset(&r, 0, sizeof r);
     for (size_t k = 0; k < n; k++) {
-        r.seq = k;
+        r.seq = from + k;
+        r.sched_ns = r.produce_ns = 10 * (int64_t)r.seq;
+        r.collect_ns = r.sched_ns + 3;
         assert_int_equal(alog_reclist_append(alog_result_list(res, i), &r), 0);
     }
+}
+
+static void fill(alog_result *res, unsigned i, size_t n)
+{
+    fill_from(res, i, 0, n);
 }
 
 static void test_outcome(void **state)
@@ -191,9 +202,9 @@ static void test_outcome(void **state)
     alog_result_set_target(res, 1, 10, 0); /* by time */
     fill(res, 0, 9);
     assert_int_equal(alog_result_outcome(res), ALOG_ESHORT); /* 9 < 10 */
-    fill(res, 0, 1);
+    fill_from(res, 0, 9, 1);
     assert_int_equal(alog_result_outcome(res), ALOG_OK);
-    fill(res, 0, 5); /* more than asked is fine */
+    fill_from(res, 0, 10, 5); /* more than asked is fine */
     assert_int_equal(alog_result_outcome(res), ALOG_OK);
     static const int bad[] = {ALOG_PS_SHORT, ALOG_PS_EXIT, ALOG_PS_SIGNAL,
                               ALOG_PS_STOPPED};
@@ -210,6 +221,100 @@ static void test_outcome(void **state)
     alog_result_set_status(res, 1, ALOG_PS_OK, 0);
     assert_int_equal(alog_result_outcome(res), ALOG_OK);
     assert_int_equal(alog_exit_status(alog_result_outcome(res)), 0);
+    alog_result_free(res);
+}
+
+/* Loss and duplicates: the reported status of producers that ended as
+ * planned, against their schedule or what they say they made; exit 4. */
+static void test_final(void **state)
+{
+    (void)state;
+    alog_result *res = alog_result_new(5);
+    for (unsigned i = 0; i < 5; i++)
+        alog_result_set_target(res, i, 100, 10);
+    fill(res, 0, 10);                        /* complete */
+    fill(res, 1, 4);                         /* 4..5 never came */
+    fill_from(res, 1, 6, 4);
+    fill(res, 2, 10);                        /* 3 twice */
+    fill_from(res, 2, 3, 1);
+    fill(res, 3, 7);                         /* its tail: short */
+    fill(res, 4, 10);                        /* made 12, 10 came */
+    alog_result_set_made(res, 4, 12);
+    uint64_t lost = 99;
+    assert_int_equal(alog_result_final(res, 0, &lost, NULL), ALOG_PS_OK);
+    assert_int_equal(lost, 0);
+    assert_int_equal(alog_result_final(res, 1, &lost, NULL), ALOG_PS_LOST);
+    assert_int_equal(lost, 2);
+    assert_int_equal(alog_result_final(res, 2, &lost, NULL), ALOG_PS_DUP);
+    assert_int_equal(lost, 0);
+    assert_int_equal(alog_result_final(res, 3, &lost, NULL), ALOG_PS_SHORT);
+    assert_int_equal(lost, 0); /* a tail we cannot prove was made */
+    assert_int_equal(alog_result_final(res, 4, &lost, NULL), ALOG_PS_LOST);
+    assert_int_equal(lost, 2);
+    assert_int_equal(alog_result_outcome(res), ALOG_ESHORT); /* 3 is short */
+    alog_result_free(res);
+
+    res = alog_result_new(2);
+    alog_result_set_target(res, 0, 100, 4);
+    alog_result_set_target(res, 1, 100, 4);
+    fill(res, 0, 4);
+    fill(res, 1, 2);
+    fill_from(res, 1, 3, 1); /* 2 lost */
+    alog_result_finish(res);
+    assert_int_equal(alog_result_outcome(res), ALOG_ELOST);
+    assert_int_equal(alog_exit_status(ALOG_ELOST), 4);
+    /* A producer the transport calls stopped stays stopped; its gaps are
+     * its loss. */
+    alog_result_set_status(res, 1, ALOG_PS_STOPPED, 0);
+    assert_int_equal(alog_result_final(res, 1, &lost, NULL), ALOG_PS_LOST);
+    alog_result_free(res);
+    res = alog_result_new(1);
+    alog_result_set_target(res, 0, 100, 4);
+    fill(res, 0, 1);
+    fill_from(res, 0, 2, 1);
+    alog_result_set_status(res, 0, ALOG_PS_STOPPED, 0);
+    assert_int_equal(alog_result_final(res, 0, &lost, NULL), ALOG_PS_STOPPED);
+    assert_int_equal(lost, 1);
+    alog_result_free(res);
+}
+
+/* The window: from the schedule start to the last record collected;
+ * what comes before and after apart; rates offered from the targets. */
+static void test_window(void **state)
+{
+    (void)state;
+    alog_result *res = alog_result_new(2);
+    alog_result_set_target(res, 0, 100, 10);
+    alog_result_set_target(res, 1, 50, 10);
+    fill(res, 0, 10); /* due 0..90, last collected at 93 */
+    fill(res, 1, 10);
+    alog_result_set_span(res, -1000, 600);
+    alog_result_set_schedule(res, 0);
+    alog_result_finish(res);
+    alog_window w;
+    alog_result_window(res, &w);
+    assert_int_equal(w.startup_ns, 1000);
+    assert_int_equal(w.window_ns, 93);
+    assert_int_equal(w.drain_ns, 3);
+    assert_int_equal(w.teardown_ns, 507);
+    assert_int_equal(w.wall_ns, 1600);
+    assert_int_equal(w.records, 20);
+    assert_int_equal(w.expected, 20);
+    assert_int_equal(w.lost, 0);
+    assert_true(w.offered_per_s == 150.0);
+    /* One unthrottled producer: nothing offered to compare against. */
+    alog_result_set_target(res, 1, 0, 10);
+    alog_result_window(res, &w);
+    assert_true(w.offered_per_s == 0.0);
+    alog_result_free(res);
+    /* Nothing collected: no window, the whole run is start-up. */
+    res = alog_result_new(1);
+    alog_result_set_span(res, 0, 50);
+    alog_result_set_schedule(res, 20);
+    alog_result_window(res, &w);
+    assert_int_equal(w.startup_ns, 20);
+    assert_int_equal(w.window_ns, 0);
+    assert_int_equal(w.teardown_ns, 30);
     alog_result_free(res);
 }
 
@@ -366,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_producers),
         cmocka_unit_test(test_headers),
         cmocka_unit_test(test_outcome),
+        cmocka_unit_test(test_final),
+        cmocka_unit_test(test_window),
         cmocka_unit_test(test_enomem),
         cmocka_unit_test(test_signals),
         cmocka_unit_test(test_progress),
