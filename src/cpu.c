@@ -6,7 +6,7 @@
 
 #include "transport.h"
 
-int64_t alog_rusage_ns(int who)
+int64_t alog__rusage_ns(int who)
 {
     struct rusage u;
     if (getrusage(who, &u) != 0)
@@ -16,7 +16,7 @@ int64_t alog_rusage_ns(int who)
            1000;
 }
 
-int64_t alog_proc_cpu_ns(long pid)
+int64_t alog__proc_cpu_ns(long pid)
 {
     /* schedstat's first field: time on a CPU, in ns (stat's utime and
      * stime come in clock ticks, 10 ms here: too coarse for a start-up). */

@@ -121,3 +121,18 @@ void alog_result_window(const alog_result *res, alog_window *w)
     w->teardown_ns = nonneg(end, last_collect);
     w->wall_ns = nonneg(end, run0);
 }
+
+int alog_result_outcome(const alog_result *res)
+{
+    if (alog_result_interrupted(res))
+        return ALOG_EINTR;
+    int lost = 0;
+    for (unsigned i = 0; i < alog_result_producers(res); i++) {
+        int st = alog_result_final(res, i, NULL, NULL);
+        if (st == ALOG_PS_LOST || st == ALOG_PS_DUP)
+            lost = 1;
+        else if (st != ALOG_PS_OK)
+            return ALOG_ESHORT; /* short, failed, stopped or cut off */
+    }
+    return lost ? ALOG_ELOST : ALOG_OK;
+}

@@ -362,24 +362,6 @@ size_t alog_result_memory(const alog_result *res)
     return m;
 }
 
-int alog_result_outcome(const alog_result *res)
-{
-    if (res->interrupted)
-        return ALOG_EINTR;
-    int lost = 0;
-    for (unsigned i = 0; i < res->n; i++) {
-        const producer *p = &res->p[i];
-        int st = res->finished ? p->final : alog_result_final(res, i, NULL,
-                                                               NULL);
-        if (st == ALOG_PS_LOST || st == ALOG_PS_DUP)
-            lost = 1;
-        else if (st != ALOG_PS_OK ||
-                 (p->count > 0 && alog_reclist_len(p->list) < p->count))
-            return ALOG_ESHORT;
-    }
-    return lost ? ALOG_ELOST : ALOG_OK;
-}
-
 void alog_result_set_made(alog_result *res, unsigned i, uint64_t made)
 {
     producer *p = get(res, i);

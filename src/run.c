@@ -1,5 +1,5 @@
-/* run.c - the generic collector run over any transport, the transport
- * registry, and the async model's entry point.
+/* run.c - the generic collector run over any transport, and the
+ * registry lookup.
  *
  * The run owns the result and the report; a transport only starts
  * producers and fills their lists.  Whatever happens after a successful
@@ -15,23 +15,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "options.h"
 #include "transport.h"
-
-const alog_transport *const alog_transports[] = {
-    &alog_transport_epoll,
-    &alog_transport_threads,
-    &alog_transport_uring,
-    &alog_transport_dummy,
-    NULL,
-};
-
-const alog_transport *const alog_async_transports[] = {
-    &alog_transport_epoll,
-    &alog_transport_threads,
-    &alog_transport_uring,
-    NULL,
-};
 
 const alog_transport *alog_transport_find(const alog_transport *const *table,
                                           const char *name)
@@ -42,58 +28,6 @@ const alog_transport *alog_transport_find(const alog_transport *const *table,
         if (strcmp((*table)->name, name) == 0)
             return *table;
     return NULL;
-}
-
-int alog_producer_path(char *buf, size_t cap)
-{
-    const char *env = alog_hook("ALOG_PRODUCER");
-    if (env) {
-        if (strlen(env) >= cap) {
-            errno = ENAMETOOLONG;
-            return ALOG_ESYS;
-        }
-        memcpy(buf, env, strlen(env) + 1);
-        return 0;
-    }
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return ALOG_ESYS;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (!slash) {
-        errno = ENOENT;
-        return ALOG_ESYS;
-    }
-    *slash = '\0';
-    if ((size_t)snprintf(buf, cap, "%s/alog-producer", self) >= cap) {
-        errno = ENAMETOOLONG;
-        return ALOG_ESYS;
-    }
-    return 0;
-}
-
-int alog_pipes_describe(alog_result *res, const alog_config *cfg,
-                        const alog_run_env *env, const char *readers)
-{
-    int rc = alog_result_header(res, "readers", "%s", readers);
-    if (rc == 0)
-        rc = alog_result_header(res, "wire", "%s",
-                                cfg->async.wire == ALOG_WIRE_BINARY ? "binary"
-                                                              : "text");
-    if (rc == 0)
-        rc = alog_oversubscribed(res, env->diag,
-                                 alog_config_producers(cfg) + 1,
-                                 "processes (producers and the collector)",
-                                 alog_cores_usable());
-    if (rc == 0)
-        rc = alog_result_header(
-            res, "cpu_window",
-            "collector: this process from just before the first record due "
-            "to the last one in; producers: their CPU to their exit less "
-            "what each used before its first record was due "
-            "(/proc/PID/schedstat, producers_startup_cpu_s)");
-    return rc;
 }
 
 static int has_counter(const alog_result *res, const char *key)
@@ -123,7 +57,7 @@ static int cpu_split(alog_result *res, int64_t self_ns, int64_t children_ns)
     return rc;
 }
 
-static unsigned run_producers(const alog_config *cfg)
+unsigned alog_run_producers(const alog_config *cfg)
 {
     return cfg->async.n_exec > 0 ? cfg->async.n_exec : alog_config_producers(cfg);
 }
@@ -218,7 +152,7 @@ static int reserve_lists(alog_result *res, const alog_config *cfg)
 static int run_collect(const alog_transport *t, const alog_config *cfg,
                        const alog_run_env *env, alog_result *res, int *opened)
 {
-    int64_t kids0 = alog_rusage_ns(RUSAGE_CHILDREN);
+    int64_t kids0 = alog__rusage_ns(RUSAGE_CHILDREN);
     int64_t t0 = env->started_ns > 0 ? env->started_ns : alog_now_ns();
     void *ctx = NULL;
     int rc = t->open(&ctx, cfg, env, res);
@@ -231,11 +165,11 @@ static int run_collect(const alog_transport *t, const alog_config *cfg,
         return rc;
     }
     *opened = 1;
-    int64_t self0 = alog_rusage_ns(RUSAGE_SELF);
+    int64_t self0 = alog__rusage_ns(RUSAGE_SELF);
     int crc = t->collect(ctx, res, alog_stop_flag());
-    int64_t self = alog_rusage_ns(RUSAGE_SELF) - self0;
+    int64_t self = alog__rusage_ns(RUSAGE_SELF) - self0;
     int xrc = t->close(ctx, res); /* reaps: children's CPU time counts */
-    int64_t kids = alog_rusage_ns(RUSAGE_CHILDREN) - kids0;
+    int64_t kids = alog__rusage_ns(RUSAGE_CHILDREN) - kids0;
     alog_result_set_span(res, t0, alog_now_ns());
     if (alog_signal_caught())
         alog_result_set_interrupted(res, 1);
@@ -281,7 +215,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
 {
     if (!t || !cfg || !env || !env->model || !out)
         return ALOG_EINVAL;
-    unsigned n = run_producers(cfg);
+    unsigned n = alog_run_producers(cfg);
     if (n == 0)
         return ALOG_EINVAL;
     alog_result *res = alog_result_new(n);
@@ -338,53 +272,3 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
     return rc;
 }
 
-/* Open files a run of n children needs: a pipe each plus the epoll
- * descriptor, stdio, the report file and a spare pipe while starting. */
-static rlim_t files_needed(unsigned n)
-{
-    return (rlim_t)n + 16;
-}
-
-int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
-{
-    unsigned n = run_producers(cfg);
-    if (cfg->async.n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
-        /* Each command is one producer: a different count is a mistake. */
-        alog_say(diag,
-                 "--producers '%u': --exec gives %u producer(s), one per "
-                 "command (see --help)",
-                 cfg->producers, n);
-        return ALOG_EINVAL;
-    }
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        rl.rlim_cur < files_needed(n)) {
-        /* The soft limit is often far below the hard one: raise it. */
-        if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= files_needed(n)) {
-            rl.rlim_cur = files_needed(n);
-            (void)setrlimit(RLIMIT_NOFILE, &rl);
-        }
-        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-            rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < files_needed(n)) {
-            unsigned long long need = files_needed(n);
-            unsigned long long lim = rl.rlim_cur;
-            if (cfg->async.n_exec > 0)
-                alog_say(diag,
-                         "--exec '%s': %u commands need %llu open files, the "
-                         "limit is %llu (ulimit -n) (see --help)",
-                         cfg->async.exec[n - 1], n, need, lim);
-            else
-                alog_say(diag,
-                         "--producers '%u': needs %llu open files, the limit "
-                         "is %llu (ulimit -n) (see --help)",
-                         n, need, lim);
-            return ALOG_EINVAL;
-        }
-    }
-    const alog_transport *t = alog_transport_find(
-        alog_async_transports, alog_readers_name(cfg->async.readers));
-    if (t == NULL)
-        return ALOG_EINVAL;
-    alog_run_env env = {.model = "async", .diag = diag};
-    return alog_run_transport(t, cfg, &env, out);
-}

@@ -39,6 +39,10 @@ typedef struct alog_transport {
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
 
+/** The producers a run of cfg has: one per --exec command when there are
+ * commands, else alog_config_producers. */
+unsigned alog_run_producers(const alog_config *cfg);
+
 /** Transports of the core library: "epoll", "threads" (pipes from child
  * producers) and "dummy" (in-process, deterministic: the test double). */
 extern const alog_transport alog_transport_epoll;
@@ -86,23 +90,5 @@ static inline int64_t alog_store_work(alog_store *s, int64_t now)
     s->sink += alog_work(s->work);
     return alog_now_ns();
 }
-
-/** Header keys of the pipe transports (readers=, wire=, oversubscribed=:
- * the producers and the collector are busy processes), warning on
- * env's diag when oversubscribed; 0 or ENOMEM. */
-int alog_pipes_describe(alog_result *res, const alog_config *cfg,
-                        const alog_run_env *env,
-                        const char *readers);
-
-/** Path of the alog-producer program: $ALOG_PRODUCER, else next to the
- * running executable.  Writes into buf; 0 or ALOG_ESYS. */
-int alog_producer_path(char *buf, size_t cap);
-
-/** CPU time (user + system, ns) of getrusage's `who` (RUSAGE_SELF,
- * RUSAGE_CHILDREN: the reaped ones); 0 on error. */
-int64_t alog_rusage_ns(int who);
-/** CPU time (ns) process pid has had so far (/proc/PID/schedstat), or -1
- * when it cannot be read. */
-int64_t alog_proc_cpu_ns(long pid);
 
 #endif

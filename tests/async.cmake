@@ -2,6 +2,8 @@
 # transports as a unit test, then alog-async end to end, each case one
 # ctest through tests/run_case.sh, its output verified by alog-check.
 alog_add_unit(test_run ${CMAKE_CURRENT_SOURCE_DIR}/test_run.c LABELS async)
+# ... and reads the async room's internals (src/async/pipes.h).
+target_include_directories(test_run PRIVATE ${PROJECT_SOURCE_DIR}/src/async)
 # test_run also drives the pipe transports on real producers.
 set_property(TEST test_run APPEND PROPERTY
   ENVIRONMENT "ALOG_PRODUCER=$<TARGET_FILE:alog-producer>")

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "alog_spawn.h"
+#include "pipes.h"
 #include "transport.h"
 
 /* ---- a tiny reader of the CSV report ----------------------------------- */
@@ -220,18 +220,18 @@ static void test_run_bad_args(void **state)
 static void status_of(const char *cmd, uint64_t count, int interrupted,
                       int *status, int *code)
 {
-    alog_child c;
-    assert_int_equal(alog_spawn_shell(&c, cmd, 0), 0);
+    alog__child c;
+    assert_int_equal(alog__spawn_shell(&c, cmd, 0), 0);
     assert_true(c.pid > 0);
     assert_true(c.fd >= 0);
     close(c.fd);
     c.fd = -1;
-    alog_children_reap(&c, 1, alog_now_ns() + 5 * 1000000000LL);
+    alog__children_reap(&c, 1, alog_now_ns() + 5 * 1000000000LL);
     assert_true(c.reaped);
     alog_result *res = alog_result_new(1);
     assert_non_null(res);
     alog_result_set_target(res, 0, 0, count);
-    alog_child_status(&c, res, 0, interrupted);
+    alog__child_status(&c, res, 0, interrupted);
     *status = alog_result_status(res, 0, code);
     alog_result_free(res);
 }
@@ -276,23 +276,23 @@ static void test_spawn_short(void **state)
 static void test_spawn_stop_and_escalate(void **state)
 {
     (void)state;
-    alog_child c[2];
-    assert_int_equal(alog_spawn_shell(&c[0], "exec sleep 30", 0), 0);
+    alog__child c[2];
+    assert_int_equal(alog__spawn_shell(&c[0], "exec sleep 30", 0), 0);
     /* This one ignores SIGTERM: only SIGKILL after the grace ends it. */
-    assert_int_equal(alog_spawn_shell(&c[1], "trap '' TERM; exec sleep 30", 0),
+    assert_int_equal(alog__spawn_shell(&c[1], "trap '' TERM; exec sleep 30", 0),
                      0);
     usleep(100000); /* let the trap be set */
     int64_t t0 = alog_now_ns();
-    alog_children_reap(c, 2, t0); /* no wait: terminate at once */
+    alog__children_reap(c, 2, t0); /* no wait: terminate at once */
     int64_t took = alog_now_ns() - t0;
     assert_true(c[0].reaped && c[1].reaped);
     assert_true(c[0].signalled && !c[0].killed);
     assert_true(c[1].killed);
-    assert_true(took >= ALOG_SPAWN_GRACE_NS);
-    assert_true(took < 10 * ALOG_SPAWN_GRACE_NS);
+    assert_true(took >= ALOG__GRACE_NS);
+    assert_true(took < 10 * ALOG__GRACE_NS);
     alog_result *res = alog_result_new(2);
-    alog_child_status(&c[0], res, 0, 0);
-    alog_child_status(&c[1], res, 1, 0);
+    alog__child_status(&c[0], res, 0, 0);
+    alog__child_status(&c[1], res, 1, 0);
     int code;
     assert_int_equal(alog_result_status(res, 0, &code), ALOG_PS_STOPPED);
     assert_int_equal(alog_result_status(res, 1, &code), ALOG_PS_STOPPED);
@@ -304,9 +304,9 @@ static void test_spawn_stop_and_escalate(void **state)
 static void test_spawn_pipe_and_stdin(void **state)
 {
     (void)state;
-    alog_child c;
+    alog__child c;
     /* stdin is /dev/null: cat ends at once; stdout is the pipe. */
-    assert_int_equal(alog_spawn_shell(&c, "cat; echo hello", 0), 0);
+    assert_int_equal(alog__spawn_shell(&c, "cat; echo hello", 0), 0);
     char buf[64];
     size_t got = 0;
     ssize_t n;
@@ -315,12 +315,12 @@ static void test_spawn_pipe_and_stdin(void **state)
     buf[got] = '\0';
     assert_string_equal(buf, "hello\n");
     close(c.fd);
-    alog_children_reap(&c, 1, alog_now_ns() + 5 * 1000000000LL);
+    alog__children_reap(&c, 1, alog_now_ns() + 5 * 1000000000LL);
     assert_true(WIFEXITED(c.wstatus) && WEXITSTATUS(c.wstatus) == 0);
     assert_false(c.signalled);
     /* A second reap of a reaped child is harmless. */
-    assert_int_equal(alog_child_poll(&c), 1);
-    assert_int_equal(alog_child_signal(&c, SIGKILL), 0);
+    assert_int_equal(alog__child_poll(&c), 1);
+    assert_int_equal(alog__child_signal(&c, SIGKILL), 0);
 }
 
 /* ---- the pipe transports in-process ------------------------------------ */

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alog_spawn.h"
+#include "pipes.h"
 #include "transport.h"
 
 #ifdef ALOG_HAVE_URING
@@ -58,7 +58,7 @@ typedef struct uring_pipe {
 } uring_pipe;
 
 typedef struct uring_ctx {
-    alog_pipes pipes;
+    alog__pipes pipes;
     uring_pipe *p;
     struct io_uring ring;
     int ring_ok;                /* ring set up: exit it */
@@ -247,7 +247,7 @@ static int take(uring_ctx *x, unsigned i, const char *b, size_t n)
                : alog_decoder_commit(&p->dec, n, now, alog_store_emit,
                                      &p->store);
     x->records += p->dec.lines - before;
-    alog_pipes_enough(&x->pipes, i, p->dec.lines);
+    alog__pipes_enough(&x->pipes, i, p->dec.lines);
     return rc;
 }
 
@@ -389,7 +389,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
     }
     x->ring_ok = 1;
     /* Only now: without io_uring the error is the run's one message. */
-    if (alog_pipes_describe(res, cfg, env, "uring") != 0) {
+    if (alog__pipes_describe(res, cfg, env, "uring") != 0) {
         uring_free(x, NULL);
         return ALOG_ENOMEM;
     }
@@ -410,7 +410,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
         io_uring_free_probe(pr);
     }
 
-    int rc = alog_pipes_start(&x->pipes, cfg, res, 0, env->diag);
+    int rc = alog__pipes_start(&x->pipes, cfg, res, 0, env->diag);
     if (rc != 0) {
         x->pipes.n = n;
         uring_free(x, NULL);
@@ -418,12 +418,12 @@ static int uring_open(void **ctx, const alog_config *cfg,
     }
     for (unsigned i = 0; i < n && rc == 0; i++) {
         x->p[i].fd = x->pipes.child[i].fd;
-        x->p[i].dec.wire_id = alog_pipes_wire_id(&x->pipes, i);
+        x->p[i].dec.wire_id = alog__pipes_wire_id(&x->pipes, i);
         x->open++;
         rc = arm(x, i);
     }
     if (rc != 0) {
-        alog_pipes_close(&x->pipes, res);
+        alog__pipes_close(&x->pipes, res);
         uring_free(x, NULL);
         return rc;
     }
@@ -439,13 +439,13 @@ static int uring_collect(void *ctx, alog_result *res, const atomic_int *stop)
     alog_progress_init(&prog);
     int rc = 0;
     while (x->open > 0) {
-        if (alog_pipes_check_stop(&x->pipes, stop))
+        if (alog__pipes_check_stop(&x->pipes, stop))
             break; /* told to end long ago and still no end-of-file */
         rc = enter(x, WAIT_MS);
         if (rc == 0)
             rc = drain(x, 1);
         if (rc != 0) {
-            alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
+            alog__pipes_stop(&x->pipes); /* we end them: "stopped" */
             break;
         }
         alog_progress_tick(&prog, x->records, target);
@@ -466,7 +466,7 @@ static void cancel_all(uring_ctx *x)
         io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
         io_uring_sqe_set_data64(sqe, TAG_CANCEL);
     }
-    int64_t until = alog_now_ns() + ALOG_SPAWN_GRACE_NS;
+    int64_t until = alog_now_ns() + ALOG__GRACE_NS;
     while (x->armed > 0 && alog_now_ns() < until) {
         if (enter(x, 10) != 0)
             break;
@@ -478,7 +478,7 @@ static int uring_close(void *ctx, alog_result *res)
 {
     uring_ctx *x = ctx;
     cancel_all(x);
-    alog_pipes_close(&x->pipes, res);
+    alog__pipes_close(&x->pipes, res);
     double per = x->records ? 1.0 / (double)x->records : 0;
     int rc = alog_result_header(res, "uring_multishot", "%s",
                                 x->mode == MODE_MULTISHOT ? "yes" : "no");

@@ -12,7 +12,7 @@
  * when one finds a divisor.
  */
 #include "primes.h"
-#include "alog_spawn.h"
+#include "child.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -176,7 +176,7 @@ static int child_main(void *arg, unsigned k, int fd)
 /* Read every child's one result until each pipe ends.  Polls with a
  * timeout so that a signal to this process alone (SIGTERM) still
  * reaches the children through the shared flag. */
-static int read_results(alog_child *c, unsigned n, struct pollfd *pf,
+static int read_results(alog__child *c, unsigned n, struct pollfd *pf,
                         size_t *got, alog_primes_part *parts, shared *sh)
 {
     unsigned open_fds = n;
@@ -213,7 +213,7 @@ static int read_results(alog_child *c, unsigned n, struct pollfd *pf,
 
 /* A child that died or sent less than its part is reported, not
  * dropped.  Returns ALOG_ESHORT for one. */
-static int child_outcome(const alog_child *c, unsigned k, size_t got,
+static int child_outcome(const alog__child *c, unsigned k, size_t got,
                          alog_primes_part *p)
 {
     int st = c->wstatus;
@@ -239,7 +239,7 @@ static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
         return alog_fail(ALOG_ESYS, "mmap");
     atomic_init(&sh->stop, 0);
     atomic_init(&sh->next, 0);
-    alog_child *c = calloc(P, sizeof *c);
+    alog__child *c = calloc(P, sizeof *c);
     struct pollfd *pf = calloc(P, sizeof *pf);
     size_t *got = calloc(P, sizeof *got);
     if (c == NULL || pf == NULL || got == NULL) {
@@ -251,7 +251,7 @@ static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
     forked f = {.job = job, .sh = sh};
     unsigned started = 0;
     for (; started < P; started++) {
-        if (alog_spawn_fork(c, started, child_main, &f) != 0) {
+        if (alog__spawn_fork(c, started, child_main, &f) != 0) {
             rc = ALOG_ESYS;
             atomic_store(&sh->stop, 1); /* the ones started end quickly */
             break;
@@ -263,7 +263,7 @@ static int run_processes(const alog_primes_job *job, alog_primes_part *parts)
         if (c[k].fd >= 0)
             close(c[k].fd);
     /* Each child has closed its pipe: it is exiting already. */
-    alog_children_reap(c, started, alog_now_ns() + ALOG_SPAWN_GRACE_NS);
+    alog__children_reap(c, started, alog_now_ns() + ALOG__GRACE_NS);
     for (unsigned k = 0; k < started; k++)
         if (child_outcome(&c[k], k, got[k], &parts[k]) != ALOG_OK &&
             rc == ALOG_OK)

@@ -13,7 +13,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "alog_spawn.h"
+#include "pipes.h"
 #include "transport.h"
 
 /* Bytes per read: a good share of a big pipe, less per pipe when there are
@@ -31,7 +31,7 @@ typedef struct epoll_pipe {
 } epoll_pipe;
 
 typedef struct epoll_ctx {
-    alog_pipes pipes;
+    alog__pipes pipes;
     epoll_pipe *p;
     int ep;
     unsigned open; /* pipes not yet at end-of-file */
@@ -57,7 +57,7 @@ static void epoll_free(epoll_ctx *x, alog_result *res)
 static int epoll_open(void **ctx, const alog_config *cfg,
                       const alog_run_env *env, alog_result *res)
 {
-    if (alog_pipes_describe(res, cfg, env, "epoll") != 0)
+    if (alog__pipes_describe(res, cfg, env, "epoll") != 0)
         return ALOG_ENOMEM;
     epoll_ctx *x = calloc(1, sizeof *x);
     if (!x)
@@ -85,7 +85,7 @@ static int epoll_open(void **ctx, const alog_config *cfg,
             .list = alog_result_list(res, i), .work = cfg->collect_work,
             .journal = alog_journal_bind(cfg->journal_file, res, i)};
     }
-    int rc = alog_pipes_start(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK,
+    int rc = alog__pipes_start(&x->pipes, cfg, res, ALOG__SPAWN_NONBLOCK,
                               env->diag);
     if (rc != 0) {
         x->pipes.n = n;
@@ -95,10 +95,10 @@ static int epoll_open(void **ctx, const alog_config *cfg,
     for (unsigned i = 0; i < n; i++) {
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &x->p[i]};
         x->p[i].fd = x->pipes.child[i].fd;
-        x->p[i].dec.wire_id = alog_pipes_wire_id(&x->pipes, i);
+        x->p[i].dec.wire_id = alog__pipes_wire_id(&x->pipes, i);
         if (epoll_ctl(x->ep, EPOLL_CTL_ADD, x->p[i].fd, &ev) != 0) {
             alog_say(env->diag, "epoll_ctl: %s", strerror(errno));
-            alog_pipes_close(&x->pipes, res);
+            alog__pipes_close(&x->pipes, res);
             epoll_free(x, NULL);
             return ALOG_ESYS;
         }
@@ -136,7 +136,7 @@ static int pipe_read(epoll_ctx *x, epoll_pipe *p, uint64_t *got)
             int rc = alog_decoder_commit(&p->dec, (size_t)r, alog_now_ns(),
                                          alog_store_emit, &p->store);
             *got += p->dec.lines - before;
-            alog_pipes_enough(&x->pipes, i, p->dec.lines);
+            alog__pipes_enough(&x->pipes, i, p->dec.lines);
             return rc;
         }
         if (r == 0)
@@ -159,7 +159,7 @@ static int epoll_collect(void *ctx, alog_result *res, const atomic_int *stop)
     alog_progress_init(&prog);
     int rc = 0;
     while (x->open > 0) {
-        if (alog_pipes_check_stop(&x->pipes, stop))
+        if (alog__pipes_check_stop(&x->pipes, stop))
             break; /* told to end long ago and still no end-of-file */
         int k = epoll_wait(x->ep, ev, MAX_EVENTS, WAIT_MS);
         if (k < 0) {
@@ -172,7 +172,7 @@ static int epoll_collect(void *ctx, alog_result *res, const atomic_int *stop)
         for (int j = 0; j < k && rc == 0; j++)
             rc = pipe_read(x, ev[j].data.ptr, &records);
         if (rc != 0) {
-            alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
+            alog__pipes_stop(&x->pipes); /* we end them: "stopped" */
             break;
         }
         alog_progress_tick(&prog, records, target);
@@ -184,7 +184,7 @@ static int epoll_collect(void *ctx, alog_result *res, const atomic_int *stop)
 static int epoll_close(void *ctx, alog_result *res)
 {
     epoll_ctx *x = ctx;
-    alog_pipes_close(&x->pipes, res);
+    alog__pipes_close(&x->pipes, res);
     epoll_free(x, res);
     return 0;
 }

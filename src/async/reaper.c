@@ -18,12 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "alog_spawn.h"
+#include "pipes.h"
 
 #define MAX_ROUNDS 64 /* orphans of orphans: a bound, not a fork bomb's end */
 #define SETTLE_NS 100000000LL /* what a signalled orphan gets to end itself */
 
-int alog_reaper_begin(void)
+int alog__reaper_begin(void)
 {
     int was = 0;
     if (prctl(PR_GET_CHILD_SUBREAPER, &was, 0, 0, 0) != 0)
@@ -92,7 +92,7 @@ static int seen_before(pid_t *seen, unsigned *n, unsigned cap, pid_t pid)
     return 0;
 }
 
-unsigned alog_reaper_end(int was, const alog_diag *d)
+unsigned alog__reaper_end(int was, const alog_diag *d)
 {
     pid_t kids[256], seen[256];
     unsigned ended = 0, n_seen = 0;
@@ -123,10 +123,10 @@ unsigned alog_reaper_end(int was, const alog_diag *d)
             hit(kids[i], sig);
         }
         /* Give them the grace a producer gets, then no more. */
-        until = alog_now_ns() + ALOG_SPAWN_GRACE_NS / 10;
+        until = alog_now_ns() + ALOG__GRACE_NS / 10;
         while (alog_now_ns() < until && waitpid(-1, NULL, WNOHANG) >= 0)
             alog_sleep_for(1000000, NULL);
-        if (alog_now_ns() - term_ns >= ALOG_SPAWN_GRACE_NS)
+        if (alog_now_ns() - term_ns >= ALOG__GRACE_NS)
             sig = SIGKILL;
     }
     if (ended > 0)

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alog_spawn.h"
+#include "pipes.h"
 #include "transport.h"
 
 #define READ_MAX (256u << 10) /* bytes per read, as the epoll loop */
@@ -41,7 +41,7 @@ typedef struct reader {
 } reader;
 
 struct threads_ctx {
-    alog_pipes pipes;
+    alog__pipes pipes;
     reader *r;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -129,7 +129,7 @@ static void threads_free(threads_ctx *x, alog_result *res)
 static int threads_open(void **ctx, const alog_config *cfg,
                         const alog_run_env *env, alog_result *res)
 {
-    if (alog_pipes_describe(res, cfg, env, "threads") != 0)
+    if (alog__pipes_describe(res, cfg, env, "threads") != 0)
         return ALOG_ENOMEM;
     threads_ctx *x = calloc(1, sizeof *x);
     if (!x)
@@ -152,7 +152,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
                                    : x->want;
     /* Non-blocking only so that a read after a full one never waits
      * where the give-up flag cannot be seen; the thread waits in poll. */
-    int rc = alog_pipes_start(&x->pipes, cfg, res, ALOG_SPAWN_NONBLOCK,
+    int rc = alog__pipes_start(&x->pipes, cfg, res, ALOG__SPAWN_NONBLOCK,
                               env->diag);
     x->pipes.n = n;
     if (rc != 0) {
@@ -181,7 +181,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
             .list = alog_result_list(res, i), .work = cfg->collect_work,
             .journal = alog_journal_bind(cfg->journal_file, res, i)};
         alog_decoder_init(&r->dec, cfg->async.wire, cfg->async.n_exec > 0, i);
-        r->dec.wire_id = alog_pipes_wire_id(&x->pipes, i);
+        r->dec.wire_id = alog__pipes_wire_id(&x->pipes, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {
             alog_say(env->diag, "cannot start reader thread %u: %s", i,
@@ -198,7 +198,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
         for (unsigned i = 0; i < n; i++)
             if (x->r[i].started)
                 pthread_join(x->r[i].th, NULL);
-        alog_pipes_close(&x->pipes, res);
+        alog__pipes_close(&x->pipes, res);
         threads_free(x, NULL);
         return rc;
     }
@@ -229,13 +229,13 @@ static int threads_collect(void *ctx, alog_result *res, const atomic_int *stop)
         pthread_mutex_unlock(&x->mu);
         if (done == n)
             break;
-        if (alog_pipes_check_stop(&x->pipes, stop))
+        if (alog__pipes_check_stop(&x->pipes, stop))
             atomic_store(&x->abandon, 1);
         uint64_t records = 0;
         for (unsigned i = 0; i < n; i++) {
             uint64_t got = atomic_load_explicit(&x->r[i].records,
                                                 memory_order_relaxed);
-            alog_pipes_enough(&x->pipes, i, got);
+            alog__pipes_enough(&x->pipes, i, got);
             records += got;
         }
         alog_progress_tick(&prog, records, target);
@@ -249,7 +249,7 @@ static int threads_collect(void *ctx, alog_result *res, const atomic_int *stop)
             rc = x->r[i].rc;
     }
     if (rc != 0)
-        alog_pipes_stop(&x->pipes); /* we end them: "stopped" */
+        alog__pipes_stop(&x->pipes); /* we end them: "stopped" */
     return rc;
 }
 
@@ -261,7 +261,7 @@ static int threads_close(void *ctx, alog_result *res)
     for (unsigned i = 0; i < x->pipes.n; i++)
         if (x->r[i].started)
             pthread_join(x->r[i].th, NULL);
-    alog_pipes_close(&x->pipes, res);
+    alog__pipes_close(&x->pipes, res);
     threads_free(x, res);
     return 0;
 }
