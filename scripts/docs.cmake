@@ -4,8 +4,11 @@
 # committed Doxyfile: FindDoxygen writes the Doxyfile into the build tree.
 find_package(Doxygen 1.9 REQUIRED)
 
+file(GLOB ALOG_CONCEPT_HEADERS RELATIVE ${PROJECT_SOURCE_DIR}
+     ${PROJECT_SOURCE_DIR}/src/alog/*.h)
 set(ALOG_PUBLIC_HEADERS
-    src/alog.h src/report.h src/transport.h src/produce.h src/options.h src/program.h
+    src/alog.h ${ALOG_CONCEPT_HEADERS}
+    src/transport.h src/produce.h src/options.h src/program.h
     mpi/alog_mpi.h mpi/wire_mpi.h mpi/options_mpi.h
     omp/alog_omp.h omp/options_omp.h)
 
