@@ -59,21 +59,21 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
 }
 
 /* The log job: every rank runs it, rank 0 collects. */
-static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
-                   void *ctx)
+static int run_log(const alog_config *cfg, const alog_run_io *io,
+                   const alog_diag *d, void *ctx)
 {
     world *w = ctx;
     /* Rank 0 says what failed (run.c); the others stay quiet. */
     alog_diag quiet = {.prog = d->prog, .f = NULL};
-    return alog_run_mpi(cfg, &w->opts, w->comm, out,
+    return alog_run_mpi(cfg, &w->opts, w->comm, io,
                         w->rank == 0 ? d : &quiet, &w->lost, w->started_ns);
 }
 
-static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
-                      void *ctx)
+static int run_primes(const alog_config *cfg, const alog_run_io *io,
+                      const alog_diag *d, void *ctx)
 {
     /* one rank is enough for it */
-    return alog_run_primes_mpi(cfg, ((const world *)ctx)->comm, out, d);
+    return alog_run_primes_mpi(cfg, ((const world *)ctx)->comm, io->out, d);
 }
 
 static const alog_program_job jobs[] = {

@@ -42,7 +42,8 @@
  * so that the report's startup_s holds MPI's start-up and set-up; 0: the
  * collector's open. */
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
-                 MPI_Comm comm, FILE *out, const alog_diag *diag, int *lost,
+                 MPI_Comm comm, const alog_run_io *io, const alog_diag *diag,
+                 int *lost,
                  int64_t started_ns);
 
 /** Checks what the option table cannot (limits of one MPI message).  0, or

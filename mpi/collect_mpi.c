@@ -301,16 +301,14 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
                     const alog_run_env *env, alog_result *res,
                     const char *mode, collect_fn run)
 {
-    alog_mpi_setup *su = env ? env->setup : NULL;
+    alog_mpi_setup *su = env ? env->mpi : NULL;
     if (su == NULL || su->size < 2)
         return ALOG_EINVAL;
     mpi_ctx *x = calloc(1, sizeof *x);
     alog_mpi_source *src = calloc((size_t)su->size, sizeof *src);
-    alog_store *store = calloc((size_t)su->size, sizeof *store);
-    if (x == NULL || src == NULL || store == NULL) {
+    if (x == NULL || src == NULL) {
         free(x);
         free(src);
-        free(store);
         return ALOG_ENOMEM;
     }
     alog_mpi_schedule(su); /* the lists are reserved: producers may start */
@@ -334,12 +332,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     }
     c->diag = env->diag;
     c->src = src;
-    c->store = store;
-    for (int p = 0; p < su->size - 1; p++)
-        store[p] = (alog_store){
-            .list = alog_result_list(res, (unsigned)p),
-            .work = cfg->collect_work,
-            .journal = alog_journal_bind(cfg->journal_file, res, (unsigned)p)};
+    c->store = env->stores; /* the run's, one per producer rank */
     c->active = c->nprod;
     c->last_ns = su->start_ns;
     c->target = cfg->count * (uint64_t)c->nprod;
@@ -421,7 +414,6 @@ static int mpi_close(void *ctx, alog_result *res)
                                            (double)c->stray);
     x->su->lost = c->stalled;
     free(c->src);
-    free(c->store);
     free(x);
     return rc;
 }

@@ -152,7 +152,8 @@ static int agree(const alog_mpi_setup *su, int rc)
 }
 
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
-                 MPI_Comm world, FILE *out, const alog_diag *diag, int *lost,
+                 MPI_Comm world, const alog_run_io *io, const alog_diag *diag,
+                 int *lost,
                  int64_t started_ns)
 {
     alog_mpi_setup su = {.opts = opts};
@@ -178,9 +179,10 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
     setup(&su, su.comm);
 
     if (su.rank == 0) {
-        alog_run_env env = {.model = "mpi", .diag = diag, .setup = &su,
+        alog_run_env env = {.model = "mpi", .diag = diag, .mpi = &su,
+                            .journal = io->journal,
                             .started_ns = started_ns};
-        rc = alog_run_transport(t, &run, &env, out);
+        rc = alog_run_transport(t, &run, &env, io->out);
         if (!su.opened) { /* producers would wait for us forever */
             char why[128];
             snprintf(why, sizeof why, "the collector could not start: %s",

@@ -98,14 +98,15 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
 }
 
 /* The log job through the generic collector run. */
-static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
-                   void *ctx)
+static int run_log(const alog_config *cfg, const alog_run_io *io,
+                   const alog_diag *d, void *ctx)
 {
-    alog_omp_opts *opts = ctx;
+    const alog_omp_opts *opts = ctx;
     /* run.c installs the signal handlers and says its own errors on d. */
-    alog_run_env env = {.model = "omp", .diag = d, .setup = opts};
+    alog_run_env env = {.model = "omp", .diag = d, .journal = io->journal,
+                        .omp = opts};
     return alog_run_transport(alog_omp_transport_for(opts->collect), cfg,
-                              &env, out);
+                              &env, io->out);
 }
 
 static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
@@ -115,11 +116,11 @@ static int check_primes(alog_config *cfg, const alog_diag *d, void *ctx,
     return rc != 0 ? rc : alog_primes_check_job(cfg, d, ctx, err, errlen);
 }
 
-static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
-                      void *ctx)
+static int run_primes(const alog_config *cfg, const alog_run_io *io,
+                      const alog_diag *d, void *ctx)
 {
     (void)ctx;
-    return alog_run_primes_omp(cfg, out, d);
+    return alog_run_primes_omp(cfg, io->out, d);
 }
 
 static const alog_program_job jobs[] = {

@@ -262,7 +262,7 @@ static void run_free(omp_run *run)
 static int omp_open(void **ctxp, const alog_config *cfg,
                     const alog_run_env *env, alog_result *res, int mode)
 {
-    const alog_omp_opts *opts = env->setup; /* the model's own options */
+    const alog_omp_opts *opts = env->omp; /* the model's own options */
     if (opts == NULL)
         return ALOG_EINVAL;
     unsigned n = alog_result_producers(res);
@@ -290,9 +290,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
     for (unsigned i = 0; i < n && rc == 0; i++) {
         producer *p = &run->p[i];
         p->list = alog_result_list(res, i);
-        p->store = (alog_store){
-            .list = p->list, .work = cfg->collect_work,
-            .journal = alog_journal_bind(cfg->journal_file, res, i)};
+        p->store = env->stores[i];
         p->interval_ns = alog_config_interval_ns(cfg, i);
         p->phase_ns = alog_config_phase_ns(cfg, i);
         p->count = cfg->count;

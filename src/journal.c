@@ -2,6 +2,7 @@
  * by the thread that stores into the list, written with one write(2)
  * each under the journal's lock. */
 #include "journal.h"
+#include "writer.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -75,14 +75,4 @@ const char *alog_journal_error(const alog_journal *j);
  * at any point (already said), else 0. */
 int alog_journal_close(alog_journal *j);
 
-/** Report side (report.c): the report's CSV header lines of res, one
- * more `# key=value` line (key NULL: none) and the record column row, to
- * f. */
-void alog_report_journal_head(FILE *f, const alog_result *res,
-                              const char *key, const char *value);
-/** Report side (report.c): records [from, from + n) of l as the report's
- * CSV record rows, times relative to epoch, to f. */
-void alog_report_journal_rows(FILE *f, const alog_reclist *l, size_t from,
-                              size_t n, int64_t epoch);
-
 #endif

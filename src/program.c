@@ -66,14 +66,14 @@ static int open_output(const alog_program *p, alog_output *out,
 /* --journal: created (or emptied) before anything runs; a path that
  * cannot be written, a symbolic link or the report's own file is bad
  * input (exit 2). */
-static int open_journal(alog_config *cfg, const alog_output *out,
-                        const alog_diag *d)
+static int open_journal(const alog_config *cfg, alog_journal **j,
+                        const alog_output *out, const alog_diag *d)
 {
+    *j = NULL;
     if (cfg->journal == NULL || cfg->job != ALOG_JOB_LOG)
         return ALOG_OK;
     errno = 0;
-    int rc = alog_journal_open(&cfg->journal_file, cfg->journal,
-                               alog_output_path(out), d);
+    int rc = alog_journal_open(j, cfg->journal, alog_output_path(out), d);
     if (rc == ALOG_EINVAL)
         alog_say(d, "--journal '%s': is the report's file (--output): name "
                     "another file", cfg->journal);
@@ -132,20 +132,21 @@ static int run_job(const alog_program *p, const alog_program_job *j,
         return rc;
     }
     alog_output out = {0};
+    alog_journal *journal = NULL;
     if (root)
         rc = open_output(p, &out, cfg, d);
     if (root && rc == ALOG_OK) {
-        rc = open_journal(cfg, &out, d);
+        rc = open_journal(cfg, &journal, &out, d);
         if (rc != ALOG_OK)
             (void)alog_output_close(&out, 0);
     }
     rc = agree(p, rc);
     if (rc != ALOG_OK)
         return rc;
-    rc = j->run(cfg, root ? out.f : NULL, d, p->ctx);
+    const alog_run_io io = {.out = root ? out.f : NULL, .journal = journal};
+    rc = j->run(cfg, &io, d, p->ctx);
     /* A journal that failed was said when it failed: the run went on. */
-    (void)alog_journal_close(cfg->journal_file);
-    cfg->journal_file = NULL;
+    (void)alog_journal_close(journal);
     if (root)
         rc = close_output(&out, cfg, d, rc);
     return agree(p, rc);

@@ -40,15 +40,15 @@ typedef struct alog_program_job {
      * the frame prints on the root.  Runs before the output is opened. */
     int (*check)(alog_config *cfg, const alog_diag *d, void *ctx, char *err,
                  size_t errlen);
-    /** Run the job and write its report to out (NULL on every rank but the
-     * root).  Returns an ALOG_E* code; a failure other than ALOG_EINVAL,
+    /** Run the job and write its report to io->out (NULL on every rank
+     * but the root; io->journal is --journal's file, or NULL).  Returns an ALOG_E* code; a failure other than ALOG_EINVAL,
      * ALOG_ESHORT, ALOG_EINTR or ALOG_EIO is said through d by the job (it
      * knows the context), never by the frame a second time.  ALOG_EIO (the
      * report could not be written to out) is said by the frame, which
      * knows the file: the job returns it from the report writer as it is
      * (alog_fail kept why). */
-    int (*run)(const alog_config *cfg, FILE *out, const alog_diag *d,
-               void *ctx);
+    int (*run)(const alog_config *cfg, const alog_run_io *io,
+               const alog_diag *d, void *ctx);
 } alog_program_job;
 
 /** A program: its name, model, option rows, jobs and MPI hooks. */

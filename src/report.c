@@ -5,7 +5,6 @@
  * (writer.c, shared with the primes report) decide how cells look.
  */
 #include "alog.h"
-#include "journal.h"
 #include "writer.h"
 
 #include <stdlib.h>
@@ -523,13 +522,10 @@ int alog_report_write(FILE *out, const alog_config *cfg,
                        (cfg->show == ALOG_SHOW_AUTO &&
                         records <= AUTO_MAX_RECORDS);
 
-    /* The journal is complete before the report says how it ended; the
-     * report's times count from the journal's epoch, so the journal's
-     * rows are the report's. */
-    alog_journal_finish(cfg->journal_file);
-    const char *jerr = alog_journal_error(cfg->journal_file);
+    /* With a journal the report's times count from the journal's epoch
+     * (the run set it), so the journal's rows are the report's. */
     int64_t epoch = 0;
-    int jepoch = alog_journal_epoch(cfg->journal_file, &epoch);
+    int jepoch = alog_result_epoch(res, &epoch);
     char epoch_ns[32];
     snprintf(epoch_ns, sizeof epoch_ns, "%lld", jepoch ? (long long)epoch : 0);
 
@@ -537,8 +533,6 @@ int alog_report_write(FILE *out, const alog_config *cfg,
     alog_writer_headers(&w, res);
     if (jepoch)
         w.ops->header(&w, "epoch_ns", epoch_ns);
-    if (jerr != NULL)
-        w.ops->header(&w, "journal_error", jerr);
     if (cfg->show == ALOG_SHOW_AUTO && !show_records)
         w.ops->header(&w, "records_shown", "no (use --timeline)");
     alog_writer_flush(&w);

@@ -43,6 +43,8 @@ struct alog_result {
     int64_t sched0_ns;       /* the window's start (sched_set) */
     int sched_set;
     int sched_epoch;         /* ... which is also the records' epoch */
+    int64_t epoch_ns;        /* the records' epoch, when set apart (a */
+    int epoch_set;           /* journal's: its rows are the report's) */
     int finished;            /* alog_result_finish ran */
     int interrupted;
     alog_membudget budget; /* every list's growth, against --max-memory */
@@ -415,6 +417,19 @@ void alog_result_set_window_start(alog_result *res, int64_t start_ns)
     res->sched0_ns = start_ns;
     res->sched_set = 1;
     res->sched_epoch = 0;
+}
+
+void alog_result_set_epoch(alog_result *res, int64_t epoch_ns)
+{
+    res->epoch_ns = epoch_ns;
+    res->epoch_set = 1;
+}
+
+int alog_result_epoch(const alog_result *res, int64_t *epoch_ns)
+{
+    if (res->epoch_set && epoch_ns)
+        *epoch_ns = res->epoch_ns;
+    return res->epoch_set;
 }
 
 int alog_result_schedule(const alog_result *res, int64_t *start_ns)

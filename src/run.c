@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "journal.h"
 #include "options.h"
 #include "transport.h"
 
@@ -204,10 +205,37 @@ static void memory_stop(alog_result *res, const alog_config *cfg,
 
 /* The result goes, and the journal lets go of it first (its blocks and
  * header point into it). */
-static void run_free(alog_result *res, const alog_config *cfg)
+static void run_free(alog_result *res, const alog_run_env *env)
 {
-    alog_journal_detach(cfg->journal_file);
+    alog_journal_detach(env->journal);
     alog_result_free(res);
+}
+
+/* What every transport stores through: each producer's list, the work a
+ * record costs where it is stored, its journal block.  NULL on ENOMEM. */
+static alog_store *stores_of(alog_result *res, const alog_config *cfg,
+                             alog_journal *j)
+{
+    unsigned n = alog_result_producers(res);
+    alog_store *s = calloc(n ? n : 1, sizeof *s);
+    for (unsigned i = 0; s != NULL && i < n; i++)
+        s[i] = (alog_store){.list = alog_result_list(res, i),
+                            .work = cfg->collect_work,
+                            .journal = alog_journal_bind(j, res, i)};
+    return s;
+}
+
+/* The record epoch and any journal failure, into the report's header:
+ * the journal is complete before the report says how the run ended. */
+static void journal_into(alog_result *res, alog_journal *j)
+{
+    int64_t epoch = 0;
+    alog_journal_finish(j);
+    if (alog_journal_epoch(j, &epoch))
+        alog_result_set_epoch(res, epoch);
+    const char *err = alog_journal_error(j);
+    if (err != NULL)
+        (void)alog_result_header(res, "journal_error", "%s", err);
 }
 
 int alog_run_transport(const alog_transport *t, const alog_config *cfg,
@@ -224,13 +252,13 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         return ALOG_ENOMEM;
     }
     alog_result_set_memory_limit(res, cfg->max_memory_mib << 20);
-    alog_journal_attach(cfg->journal_file, res);
+    alog_journal_attach(env->journal, res);
     int rc = run_describe(res, t, cfg, env->model);
     if (rc == 0 && alog_signals_install() != 0)
         rc = ALOG_ESYS;
     if (rc != 0) {
         alog_say(env->diag, "%s", alog_strerror(rc));
-        run_free(res, cfg);
+        run_free(res, env);
         return rc;
     }
 
@@ -241,10 +269,18 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
         (void)alog_result_counter(res, "reserve_s",
                                   (double)(alog_now_ns() - r0) / 1e9);
 
+    alog_run_env run = *env;
+    run.stores = stores_of(res, cfg, env->journal);
+    if (run.stores == NULL) {
+        alog_say(env->diag, "%s", alog_strerror(ALOG_ENOMEM));
+        run_free(res, env);
+        return ALOG_ENOMEM;
+    }
     int opened = 0;
-    int crc = run_collect(t, cfg, env, res, &opened);
+    int crc = run_collect(t, cfg, &run, res, &opened);
+    free(run.stores); /* close() is done with them */
     if (!opened) {
-        run_free(res, cfg);
+        run_free(res, env);
         return crc;
     }
     if (crc == ALOG_ENOMEM || crc == ALOG_EFULL) {
@@ -256,6 +292,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
                  t->name, alog_strerror(crc));
 
     alog_result_finish(res); /* each producer's status, against its list */
+    journal_into(res, env->journal);
     int wrc = alog_report_write(out, cfg, res);
     if (wrc != 0) {
         if (wrc != ALOG_EIO) /* a failed write: the frame says it, with
@@ -268,7 +305,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
     } else {
         rc = alog_result_outcome(res);
     }
-    run_free(res, cfg);
+    run_free(res, env);
     return rc;
 }
 

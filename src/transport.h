@@ -11,13 +11,24 @@
 #include "alog.h"
 #include "journal.h"
 
-/** What a run gets besides its configuration. */
+struct alog_mpi_setup;
+struct alog_omp_opts;
+struct alog_store;
+
+/** What a run gets besides its configuration.  The model fills the first
+ * part; alog_run_transport fills the stores before open(). */
 typedef struct alog_run_env {
     const char *model;     ///< the header's model= ("async", "omp", "mpi")
     const alog_diag *diag; ///< where messages go; NULL: nowhere (tests)
-    void *setup;           ///< the model's collective set-up (MPI), or NULL
+    struct alog_journal *journal; ///< --journal's file, or NULL
     int64_t started_ns;    ///< when the program began (before MPI_Init:
                            ///< start-up counts from it); 0: at the open
+    struct alog_mpi_setup *mpi;        ///< MPI: the collective set-up
+    const struct alog_omp_opts *omp;   ///< OpenMP: the model's options
+    /** For open(), one per producer: its list, the --collect-work and its
+     * --journal block, bound by alog_run_transport (the transport copies
+     * or points at them; they live until close() returns). */
+    struct alog_store *stores;
 } alog_run_env;
 
 /** A transport: how records travel to the collector (one .c file each). */

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alog.h"
+
 enum alog_cell_type { ALOG_CELL_STR, ALOG_CELL_I64, ALOG_CELL_U64,
                       ALOG_CELL_F64 };
 
@@ -98,5 +100,18 @@ int alog_writer_status(const alog_writer *w);
 
 /* Flush f; a failure (now or earlier) sets w->failed. */
 void alog_writer_flush(alog_writer *w);
+
+/* The journal's rows (journal.c writes them, report.c formats them: the
+ * same writer and columns as the report's). */
+
+/** Report side (report.c): the report's CSV header lines of res, one
+ * more `# key=value` line (key NULL: none) and the record column row, to
+ * f. */
+void alog_report_journal_head(FILE *f, const alog_result *res,
+                              const char *key, const char *value);
+/** Report side (report.c): records [from, from + n) of l as the report's
+ * CSV record rows, times relative to epoch, to f. */
+void alog_report_journal_rows(FILE *f, const alog_reclist *l, size_t from,
+                              size_t n, int64_t epoch);
 
 #endif

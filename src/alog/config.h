@@ -88,8 +88,6 @@ typedef struct alog_config {
     int show;               ///< ALOG_SHOW_*: records + timeline or report only
     const char *output;     ///< report file, NULL: stdout
     const char *journal;    ///< --journal FILE: records as collected; NULL
-    struct alog_journal *journal_file; ///< that file, opened by the
-                            ///< program frame (root only); NULL: none
     alog_async_opts async;  ///< the async model's
     alog_primes_opts primes; ///< the primes job's
     alog_producer_opts producer; ///< alog-producer's

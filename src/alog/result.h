@@ -116,6 +116,11 @@ void alog_result_set_schedule(alog_result *res, int64_t start_ns);
 /** Without a schedule (--exec commands): where the window starts (the
  * commands started); the records' times then count from the first one. */
 void alog_result_set_window_start(alog_result *res, int64_t start_ns);
+/** The records' epoch, given by the run (a journal's, so that its rows
+ * are the report's): the report says it (`epoch_ns=`) and counts from it. */
+void alog_result_set_epoch(alog_result *res, int64_t epoch_ns);
+/** 1 and *epoch_ns when an epoch was set, else 0. */
+int alog_result_epoch(const alog_result *res, int64_t *epoch_ns);
 /** 1 and *start_ns when the transport set the schedule start (the window's
  * and the records' epoch), else 0. */
 int alog_result_schedule(const alog_result *res, int64_t *start_ns);

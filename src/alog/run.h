@@ -9,9 +9,19 @@
 #include "alog/config.h"
 #include "alog/diag.h"
 
+struct alog_journal;
+
+/** What a run writes to, opened by the program frame (on the root only):
+ * the run state that is not configuration. */
+typedef struct alog_run_io {
+    FILE *out;                    ///< the report; NULL on other MPI ranks
+    struct alog_journal *journal; ///< --journal's file, or NULL
+} alog_run_io;
+
 /** The async model: children + pipes + epoll or reader threads.  Writes the
- * report to out and messages to diag; returns an ALOG_E* code (see
- * alog_exit_status). */
-int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag);
+ * report to io->out (and the records to io->journal) and messages to
+ * diag; returns an ALOG_E* code (see alog_exit_status). */
+int alog_run_async(const alog_config *cfg, const alog_run_io *io,
+                   const alog_diag *diag);
 
 #endif

@@ -7,18 +7,18 @@
 #include "program.h"
 
 /* The log job: children on pipes, through the generic collector run. */
-static int run_log(const alog_config *cfg, FILE *out, const alog_diag *d,
-                   void *ctx)
+static int run_log(const alog_config *cfg, const alog_run_io *io,
+                   const alog_diag *d, void *ctx)
 {
     (void)ctx;
-    return alog_run_async(cfg, out, d);
+    return alog_run_async(cfg, io, d);
 }
 
-static int run_primes(const alog_config *cfg, FILE *out, const alog_diag *d,
-                      void *ctx)
+static int run_primes(const alog_config *cfg, const alog_run_io *io,
+                      const alog_diag *d, void *ctx)
 {
     (void)ctx;
-    return alog_run_primes_async(cfg, out, d);
+    return alog_run_primes_async(cfg, io->out, d);
 }
 
 static const alog_program_job jobs[] = {

@@ -18,7 +18,7 @@
 #include "options.h"
 #include "produce.h"
 
-#define BUF_BYTES (256u << 10) /* fewer, larger writes (README: benchmarks) */
+#define BUF_BYTES (256u << 10) /* fewer, larger writes (doc/benchmarks.md) */
 #define BUF_SLACK 256u /* a natural-size record always fits in this */
 
 typedef struct pipe_out {

@@ -86,7 +86,8 @@ static rlim_t files_needed(unsigned n)
     return (rlim_t)n + 16;
 }
 
-int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
+int alog_run_async(const alog_config *cfg, const alog_run_io *io,
+                   const alog_diag *diag)
 {
     unsigned n = alog_run_producers(cfg);
     if (cfg->async.n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
@@ -126,6 +127,7 @@ int alog_run_async(const alog_config *cfg, FILE *out, const alog_diag *diag)
         alog_async_transports, alog_readers_name(cfg->async.readers));
     if (t == NULL)
         return ALOG_EINVAL;
-    alog_run_env env = {.model = "async", .diag = diag};
-    return alog_run_transport(t, cfg, &env, out);
+    alog_run_env env = {.model = "async", .diag = diag,
+                        .journal = io->journal};
+    return alog_run_transport(t, cfg, &env, io->out);
 }

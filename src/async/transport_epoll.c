@@ -81,9 +81,7 @@ static int epoll_open(void **ctx, const alog_config *cfg,
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
         alog_decoder_init(&x->p[i].dec, cfg->async.wire, cfg->async.n_exec > 0, i);
-        x->p[i].store = (alog_store){
-            .list = alog_result_list(res, i), .work = cfg->collect_work,
-            .journal = alog_journal_bind(cfg->journal_file, res, i)};
+        x->p[i].store = env->stores[i];
     }
     int rc = alog__pipes_start(&x->pipes, cfg, res, ALOG__SPAWN_NONBLOCK,
                               env->diag);

@@ -177,9 +177,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
         reader *r = &x->r[i];
         r->x = x;
         r->fd = x->pipes.child[i].fd;
-        r->store = (alog_store){
-            .list = alog_result_list(res, i), .work = cfg->collect_work,
-            .journal = alog_journal_bind(cfg->journal_file, res, i)};
+        r->store = env->stores[i];
         alog_decoder_init(&r->dec, cfg->async.wire, cfg->async.n_exec > 0, i);
         r->dec.wire_id = alog__pipes_wire_id(&x->pipes, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);

@@ -358,9 +358,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
         x->p[i].fd = -1;
         alog_decoder_init(&x->p[i].dec, cfg->async.wire,
                           cfg->async.n_exec > 0, i);
-        x->p[i].store = (alog_store){
-            .list = alog_result_list(res, i), .work = cfg->collect_work,
-            .journal = alog_journal_bind(cfg->journal_file, res, i)};
+        x->p[i].store = env->stores[i];
     }
 
     /* Buffers: as much per read as the epoll loop asks for, a pipe's
