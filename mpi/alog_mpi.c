@@ -8,8 +8,9 @@
  * hanging.
  */
 #include <stdio.h>
+#include <string.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "primes_mpi.h"
 #include "program.h"
 
@@ -18,6 +19,7 @@ typedef struct world {
     int rank, size;
     alog_mpi_opts opts; /* the model's own options, filled by the parse */
     int lost;           /* rank 0: producer ranks cut off as stalled */
+    int provided;       /* the thread level MPI granted */
     int64_t started_ns; /* before MPI_Init: start-up counts from here */
 } world;
 
@@ -35,6 +37,20 @@ static int agree(void *ctx, int code)
     return code;
 }
 
+/* The level MPI granted, or for testing the one ALOG_TEST_MPI_THREAD
+ * names (single, funneled, serialized, multiple): a hook, said on stderr
+ * and in the report like every other. */
+static int granted_level(int provided)
+{
+    const char *v = alog_hook("ALOG_TEST_MPI_THREAD");
+    static const int levels[] = {MPI_THREAD_SINGLE, MPI_THREAD_FUNNELED,
+                                 MPI_THREAD_SERIALIZED, MPI_THREAD_MULTIPLE};
+    for (size_t i = 0; v != NULL && i < sizeof levels / sizeof *levels; i++)
+        if (strcmp(v, alog_mpi_thread_name(levels[i])) == 0)
+            return levels[i];
+    return provided;
+}
+
 static int open_stdout(void *ctx, char *why, size_t len)
 {
     (void)ctx;
@@ -49,6 +65,17 @@ static int check_log(alog_config *cfg, const alog_diag *d, void *ctx,
         snprintf(err, errlen, "%s: needs at least 2 ranks (mpirun -np N, "
                  "N >= 2): rank 0 collects, ranks 1..N-1 produce", d->prog);
         return ALOG_EINVAL;
+    }
+    /* Ask MPI what it granted: a level below what the mode needs is no
+     * run to measure (every rank reaches this same verdict). */
+    int need = alog_mpi_thread_needed(w->opts.collect);
+    if (w->provided < need) {
+        snprintf(err, errlen, "%s: MPI granted thread level %s, below the "
+                 "%s that --collect %s needs", d->prog,
+                 alog_mpi_thread_name(w->provided),
+                 alog_mpi_thread_name(need),
+                 alog_mpi_collect_name(w->opts.collect));
+        return ALOG_EMPI;
     }
     /* The message starts with the program's name, like every check's. */
     char why[256];
@@ -92,6 +119,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "alog-mpi: MPI_Init_thread failed\n");
         return 1;
     }
+    w.provided = granted_level(provided);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &w.size);

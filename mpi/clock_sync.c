@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "mpi_check.h"
 
 /* Tag of the pings; the run's communicator is private (MPI_Comm_dup), so

@@ -4,7 +4,7 @@
 #ifndef ALOG_COLLECT_MPI_H
 #define ALOG_COLLECT_MPI_H
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "wire_mpi.h"
 
 typedef struct alog_mpi_collector {

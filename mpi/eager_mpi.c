@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "wire_mpi.h"
 
 /* The control variable `name` (no object binding), or -1. */

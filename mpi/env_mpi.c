@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "mpi_check.h"
 
 /* "0-3,6" from an affinity mask; "?" when it cannot be read. */
@@ -81,7 +81,7 @@ int alog_mpi_env_gather(MPI_Comm comm, alog_mpi_rankinfo *all)
     return ALOG_OK;
 }
 
-static const char *thread_name(int level)
+const char *alog_mpi_thread_name(int level)
 {
     switch (level) {
     case MPI_THREAD_SINGLE: return "single";
@@ -90,6 +90,12 @@ static const char *thread_name(int level)
     case MPI_THREAD_MULTIPLE: return "multiple";
     default: return "unknown";
     }
+}
+
+int alog_mpi_thread_needed(int collect)
+{
+    (void)collect; /* both modes call MPI from the main thread only */
+    return MPI_THREAD_FUNNELED;
 }
 
 /* Does another host (another leader) go by the same name as rank r's? */
@@ -164,9 +170,9 @@ int alog_mpi_env_header(alog_result *res, MPI_Comm comm,
     rc = rc ? rc : alog_result_header(res, "mpi_version", "%d.%d", major,
                                       minor);
     rc = rc ? rc : alog_result_header(res, "mpi_thread_asked", "%s",
-                                      thread_name(ALOG_MPI_THREAD_ASKED));
+                                      alog_mpi_thread_name(ALOG_MPI_THREAD_ASKED));
     rc = rc ? rc : alog_result_header(res, "mpi_thread_granted", "%s",
-                                      thread_name(granted));
+                                      alog_mpi_thread_name(granted));
     rc = rc ? rc : alog_result_header(res, "mpi_btl", "%s",
                                       btl && *btl ? btl : "default");
     rc = rc ? rc : alog_result_header(res, "mpi_wtime_is_global", "%d",

@@ -36,6 +36,23 @@ _Noreturn static inline void alog_mpi_die(MPI_Comm comm, const char *file,
     _Exit(1); /* MPI_Abort does not return; make sure of it */
 }
 
+/* A failure that is no MPI call's (a set-up that cannot go on): say why,
+ * then MPI_Abort comm.  Peers are mid-protocol: there is no way back.  The
+ * name is the process's own (argv[0]), not one the library knows. */
+_Noreturn static inline void alog_mpi_abort(MPI_Comm comm, const char *why)
+{
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, why);
+    fflush(stderr);
+    MPI_Abort(comm, 1);
+    _Exit(1); /* MPI_Abort does not return; make sure of it */
+}
+
+/* The same, out of memory. */
+_Noreturn static inline void alog_mpi_out_of_memory(MPI_Comm comm)
+{
+    alog_mpi_abort(comm, "out of memory");
+}
+
 /* Evaluate an MPI call on `comm`; on failure die as described above. */
 #define ALOG_MPI_CHECK(comm, call)                                        \
     do {                                                                  \

@@ -9,27 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "mpi_check.h"
 #include "transport.h"
 #include "wire_mpi.h"
 
 #define START_LEAD_NS 50000000LL /* schedule starts this long after sync */
-
-_Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why)
-{
-    /* Peers are mid-protocol: no way back but aborting the job.  The name
-     * is the process's own (argv[0]), not one the library knows. */
-    fprintf(stderr, "%s: %s\n", program_invocation_short_name, why);
-    fflush(stderr);
-    MPI_Abort(comm, 1);
-    _Exit(1);
-}
-
-_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm)
-{
-    alog_mpi_abort(comm, alog_strerror(ALOG_ENOMEM));
-}
 
 /* Rank 0 gives each other rank one int64 (tag SETUP); the others wait for
  * theirs asleep, so that on an oversubscribed host they leave the CPUs to

@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "alog.h"
-#include "alog_omp.h"
+#include "omp_model.h"
 #include "primes.h"
 #include "primes_omp.h"
 #include "program.h"

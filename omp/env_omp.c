@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alog_omp.h"
+#include "omp_model.h"
 
 const char *alog_omp_version_name(long openmp)
 {

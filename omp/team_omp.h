@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "alog_omp.h"
+#include "omp_model.h"
 #include "ring.h"
 
 /* Per-thread state is padded to this: two 64-byte lines, since x86

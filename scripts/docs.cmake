@@ -8,9 +8,9 @@ file(GLOB ALOG_CONCEPT_HEADERS RELATIVE ${PROJECT_SOURCE_DIR}
      ${PROJECT_SOURCE_DIR}/src/alog/*.h)
 set(ALOG_PUBLIC_HEADERS
     src/alog.h ${ALOG_CONCEPT_HEADERS}
-    src/transport.h src/produce.h src/options.h src/program.h
-    mpi/alog_mpi.h mpi/wire_mpi.h mpi/options_mpi.h
-    omp/alog_omp.h omp/options_omp.h)
+    src/transport.h src/produce.h src/option.h src/options.h src/program.h
+    mpi/mpi_model.h mpi/wire_mpi.h mpi/options_mpi.h
+    omp/omp_model.h omp/options_omp.h)
 
 set(DOXYGEN_PROJECT_NAME "alog")
 set(DOXYGEN_PROJECT_BRIEF "${PROJECT_DESCRIPTION}")

@@ -16,6 +16,7 @@ static const char *const hook_names[] = {
     "ALOG_TEST_URING",      /* transport_uring.c: unavailable|single|direct */
     "ALOG_TEST_RESERVE_MS", /* run.c: a slower list reservation */
     "ALOG_TEST_CLOCK_SKEW", /* mpi/clock_sync.c: RANK:NS */
+    "ALOG_TEST_MPI_THREAD", /* mpi/alog_mpi.c: the thread level granted */
 };
 
 #define N_HOOKS (sizeof hook_names / sizeof *hook_names)

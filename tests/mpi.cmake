@@ -174,3 +174,16 @@ if(ALOG_HAVE_MPI)
           --stderr-line "alog-ref-mpi: --window '0': must be an integer in 1..4096 (see --help)"
     -- ${R} --window 0)
 endif()
+
+# The thread level MPI granted is asked, not assumed: below what the
+# collect mode needs (funneled), the run is refused on every rank with
+# one line and exit 1 (a hook makes MPI seem to grant single).
+if(ALOG_HAVE_MPI)
+  foreach(mode async blocking)
+    alog_add_case(mpi_thread_level_refused_${mode} LABELS mpi bad MPI 2
+      TIMEOUT 30 ENV ALOG_TEST_MPI_THREAD=single
+      CHECK --exit 1 --stdout-empty --hook-line ALOG_TEST_MPI_THREAD=single
+      --stderr-line "alog-mpi: MPI granted thread level single, below the funneled that --collect ${mode} needs"
+      -- $<TARGET_FILE:alog-mpi> --collect ${mode} --count 3)
+  endforeach()
+endif()

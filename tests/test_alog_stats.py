@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Unit test of scripts/alog_stats.py against values computed by hand.
+"""Unit test of the statistics (scripts/alogexp/stats.py, through its
+command line scripts/alog_stats.py) against values computed by hand.
 
 Fixture A = 2 4 4 4 5 5 7 9 (n = 8):
   mean 40 / 8 = 5; squared deviations 9+1+1+1+0+0+4+16 = 32, sample
@@ -17,6 +18,7 @@ Ratios: 10/5, 30/10, 20/4 = 2, 3, 5: median of ratios 3 (the ratio of the
 import io
 import math
 import os
+import random
 import subprocess
 import sys
 import unittest
@@ -85,7 +87,118 @@ class Figures(unittest.TestCase):
         self.assertEqual(tuple(s), st.SUMMARY_FIELDS)
         self.assertEqual((s["n"], s["median"], s["mean"], s["min"], s["max"]),
                          (8, 4.5, 5.0, 2.0, 9.0))
-        self.assertAlmostEqual(s["ci95_hi"], 6.787470, places=5)
+        # n = 8: [x(1), x(8)] (99.2%); [x(2), x(7)] covers 93% only
+        self.assertEqual((s["ci_lo"], s["ci_hi"]), (2.0, 9.0))
+        self.assertAlmostEqual(s["ci_conf"], 1 - 2 / 256)
+
+
+class MedianInterval(unittest.TestCase):
+    """The median's interval from order statistics, by hand: coverage of
+    [x(k), x(n+1-k)] is 1 - 2 P(Bin(n, 1/2) <= k - 1).
+      n = 3: k = 1, 1 - 2/8 = 0.75 (no 95% interval below 6 values)
+      n = 6: k = 1, 1 - 2/64 = 0.96875
+      n = 9: k = 2, P(B <= 1) = 10/512, 1 - 20/512 = 0.9609375
+      n = 20: k = 6, P(B <= 5) = (1+20+190+1140+4845+15504)/2^20
+              = 21700/1048576, coverage 0.958611; k = 7 would cover
+              1 - 2 * 60460/1048576 = 0.884682 only."""
+
+    def test_known_samples(self):
+        self.assertEqual(st.median_ci([3, 1, 2]), (1.0, 3.0, 0.75))
+        self.assertEqual(st.median_ci([6, 5, 4, 3, 2, 1]),
+                         (1.0, 6.0, 0.96875))
+        self.assertEqual(st.median_ci(range(1, 10)), (2.0, 8.0, 0.9609375))
+        lo, hi, conf = st.median_ci(range(1, 21))
+        self.assertEqual((lo, hi), (6.0, 15.0))
+        self.assertAlmostEqual(conf, 1 - 2 * 21700 / 1048576)
+        self.assertEqual(st.median_ci_rank(5), (1, 0.9375))
+        lo, hi, conf = st.median_ci([7])
+        self.assertEqual((lo, hi, conf), (7.0, 7.0, 0.0))
+        self.assertTrue(all(math.isnan(x) for x in
+                            st.median_ci([1, float("nan"), 3])))
+
+    def test_within_the_values(self):
+        # never below the smallest value: a time's interval stays >= 0
+        lo, hi, _ = st.median_ci([0.001, 0.002, 5.0])
+        self.assertEqual((lo, hi), (0.001, 5.0))
+
+    def test_coverage(self):
+        """2000 samples of 10 exponential values (true median ln 2): the
+        interval [x(2), x(9)] (97.85%) covers it in at least 96% of them."""
+        rng = random.Random(7)
+        hits = 0
+        for _ in range(2000):
+            xs = [rng.expovariate(1.0) for _ in range(10)]
+            lo, hi, conf = st.median_ci(xs)
+            hits += lo <= math.log(2) <= hi
+        self.assertAlmostEqual(conf, 1 - 2 * 11 / 1024)
+        self.assertGreaterEqual(hits / 2000, 0.96)
+        self.assertLessEqual(hits / 2000, 0.995)
+
+    def test_stop_rule(self):
+        self.assertTrue(st.converged([100] * 6, 0.05))
+        self.assertTrue(st.converged([100, 101, 99, 100, 102, 98], 0.05))
+        self.assertFalse(st.converged([100, 101, 99, 100, 102], 0.05),
+                         "5 values: [min, max] covers 93.75% < 95%")
+        self.assertFalse(st.converged([100] * 5 + [120], 0.05))
+        self.assertTrue(st.converged([100] * 5 + [104], 0.05))
+        self.assertTrue(st.converged([0] * 6, 0.05))
+        self.assertFalse(st.converged([0] * 5 + [1], 0.05))
+        self.assertFalse(st.converged([], 0.05))
+
+
+class TwoSamples(unittest.TestCase):
+    def test_rank_test_exact(self):
+        # every b above every a: U = 0, P(U <= 0) = 1/C(6,3) = 1/20
+        self.assertEqual(st.mann_whitney([1, 2, 3], [4, 5, 6]), (0.0, 0.1))
+        self.assertEqual(st.min_p(3, 3), 0.1)
+        # a = 1.1 2.3 3.5 4.0, b = 2.0 5.1 6.2 7.3 8.0: a above b in 3
+        # pairs (2.3, 3.5, 4.0 over 2.0); U <= 3 in 1+1+2+3 = 7 of
+        # C(9,4) = 126 arrangements: p = 2 * 7/126 = 0.111111
+        u, p = st.mann_whitney([1.1, 2.3, 3.5, 4.0], [2.0, 5.1, 6.2, 7.3, 8.0])
+        self.assertEqual(u, 3.0)
+        self.assertAlmostEqual(p, 14 / 126)
+        u2, p2 = st.mann_whitney([2.0, 5.1, 6.2, 7.3, 8.0],
+                                 [1.1, 2.3, 3.5, 4.0])
+        self.assertEqual((u2, p2), (17.0, p))
+
+    def test_rank_test_ties(self):
+        # a = 1 2 2 3, b = 2 3 4 5: mid-ranks 1, 3, 3, 5.5 -> U = 2.5;
+        # mean 8, variance 16/12 * (9 - 30/56) = 11.285714, z =
+        # (5.5 - 0.5) / 3.359422 = 1.488351, p = erfc(z / sqrt 2) = 0.136660
+        u, p = st.mann_whitney([1, 2, 2, 3], [2, 3, 4, 5])
+        self.assertEqual(u, 2.5)
+        self.assertAlmostEqual(p, 0.136660, places=5)
+        self.assertEqual(st.mann_whitney([1, 1, 1], [1, 1, 1])[1], 1.0)
+
+    def test_bootstrap_is_seeded(self):
+        a = [1.0, 1.1, 0.9, 1.05, 0.95, 1.0]
+        b = [2.0, 2.2, 1.9, 2.1, 1.95, 2.05]
+        r1 = st.bootstrap_ratio(a, b, seed=3)
+        self.assertEqual(r1, st.bootstrap_ratio(a, b, seed=3))
+        self.assertAlmostEqual(r1[0], 2.025 / 1.0)
+        self.assertGreater(r1[1], 1.0)           # excludes 1: differs
+        self.assertLessEqual(r1[1], r1[0])
+        self.assertGreaterEqual(r1[2], r1[0])
+        same = st.bootstrap_ratio(a, a, seed=3)
+        self.assertLessEqual(same[1], 1.0)
+        self.assertGreaterEqual(same[2], 1.0)
+        self.assertNotEqual(st.bootstrap_ratio(a, b + [3.0], seed=3), r1)
+
+
+class PointChecks(unittest.TestCase):
+    def test_outliers(self):
+        self.assertEqual(st.outliers([10, 10.1, 9.9, 10, 10.2, 30]), [30.0])
+        self.assertEqual(st.outliers([1, 1, 1, 1, 1.02]), [])  # under 5%
+        self.assertEqual(st.outliers([1, 2, 30]), [])          # below 4
+
+    def test_bimodal(self):
+        lo, hi = st.bimodal([12.1, 10, 10.1, 12, 10.2, 12.2])
+        self.assertEqual((lo, hi), ([10.0, 10.1, 10.2], [12.0, 12.1, 12.2]))
+        self.assertIsNone(st.bimodal([10, 11, 12, 13, 14, 15]))
+        self.assertIsNone(st.bimodal([1.0, 1.0, 1.001, 1.001]))  # 0.1%
+        self.assertIsNone(st.bimodal([1, 5, 9]))
+        # one value apart is an outlier, not a mode
+        self.assertIsNone(st.bimodal([10, 10.1, 10.2, 10.1, 10, 15]))
 
 
 class Ratios(unittest.TestCase):
@@ -140,7 +253,9 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(cli("ratio", "1", "3")[1], "0.333\n")
         self.assertEqual(cli("ratios", "10", "30", "1", "--", "5", "10", "0")[1],
                          "2.000 3.000 nan\n")
-        self.assertTrue(cli("summary", "5")[1].startswith("n=1 median=5 mean=5 sd=nan"))
+        self.assertTrue(cli("summary", "5")[1].startswith(
+            "n=1 median=5 ci_lo=5 ci_hi=5 ci_conf=0 min=5 max=5 mean=5 sd=nan"))
+        self.assertEqual(cli("median-ci", "3", "1", "2"), (0, "1 3 0.75\n", ""))
 
     def test_verdict_exit_status(self):
         rc, out, _ = cli("verdict", "x", "0.745", ">=", "0.7")

@@ -12,10 +12,10 @@
 #include "options.h"
 #include "transport.h"
 #ifdef ALOG_TEST_MPI
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #endif
 #ifdef ALOG_TEST_OMP
-#include "alog_omp.h"
+#include "omp_model.h"
 #endif
 
 /* name(0), name(1), ... until NULL: each is in the registry, and the

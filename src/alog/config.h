@@ -115,6 +115,9 @@ uint64_t alog_config_expected(const alog_config *cfg, unsigned i);
  * --exec commands, whose pace is theirs). */
 int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i);
 
+/** Replace cfg's intervals with v[0..n) (malloc'd; cfg takes it). */
+void alog_config_set_intervals(alog_config *cfg, double *v, unsigned n);
+
 /* Parsing and --help live in options.h. */
 
 #endif

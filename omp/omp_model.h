@@ -1,5 +1,5 @@
 /** @file
- * alog_omp.h - the OpenMP model: producers are the threads of one OpenMP
+ * omp_model.h - the OpenMP model: producers are the threads of one OpenMP
  * team inside the collecting process.
  *
  * Two transports in the alog_transport interface, run by the generic
@@ -12,8 +12,8 @@
  * The team runs in a helper pthread started by open(), so that collect()
  * can run in the caller as the interface wants.
  */
-#ifndef ALOG_OMP_H
-#define ALOG_OMP_H
+#ifndef ALOG_OMP_MODEL_H
+#define ALOG_OMP_MODEL_H
 
 #include "alog.h"
 #include "options_omp.h"

@@ -1,5 +1,5 @@
 /** @file
- * alog_mpi.h - the MPI model: rank 0 collects, ranks 1..N-1 produce.
+ * mpi_model.h - the MPI model: rank 0 collects, ranks 1..N-1 produce.
  *
  * The one clock of the model is CLOCK_MONOTONIC (alog_now_ns), the clock
  * alog_pace_wait sleeps on; it is shared by the ranks of one host but not
@@ -10,8 +10,8 @@
  * Internals shared by the files of mpi/ (alog_mpi_ prefix); only
  * alog_run_mpi is for the programs.
  */
-#ifndef ALOG_MPI_H
-#define ALOG_MPI_H
+#ifndef ALOG_MPI_MODEL_H
+#define ALOG_MPI_MODEL_H
 
 #include <mpi.h>
 
@@ -22,6 +22,14 @@
 /** Thread level the programs ask MPI_Init_thread for: only the main thread
  * of a rank calls MPI. */
 #define ALOG_MPI_THREAD_ASKED MPI_THREAD_FUNNELED
+
+/** The name of an MPI thread level ("single", "funneled", ...). */
+const char *alog_mpi_thread_name(int level);
+/** The thread level a --collect mode needs (ALOG_MPI_COLLECT_*): rank 0's
+ * collector and a producer's sends are made by the main thread only, but
+ * with other threads alive beside it (the stall watch, Open MPI's own):
+ * funneled, for both modes. */
+int alog_mpi_thread_needed(int collect);
 
 /** The clock named in the report header. */
 #define ALOG_MPI_CLOCK "CLOCK_MONOTONIC"
@@ -102,10 +110,6 @@ void alog_mpi_schedule(alog_mpi_setup *su);
  * 0, the final message, then wait for rank 0's word.  Returns ALOG_OK. */
 int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);
 
-/** Print "<program>: <why>" and MPI_Abort comm: for what no rank can
- * recover from alone. */
-_Noreturn void alog_mpi_abort(MPI_Comm comm, const char *why);
-_Noreturn void alog_mpi_out_of_memory(MPI_Comm comm); ///< The same, ENOMEM.
 
 /* ---- eager_mpi.c: --batch auto --------------------------------------- */
 
