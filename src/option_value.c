@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "option_value.h"
 #include "options.h"
 
 #define LIST_MAX 65536u /* interval list items */

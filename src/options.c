@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "option_value.h"
 #include "options.h"
 
 #define M_MPI ALOG_MODEL_MPI
