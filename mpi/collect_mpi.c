@@ -446,5 +446,6 @@ const alog_transport alog_transport_mpi_blocking = {
     .close = mpi_close,
 };
 
+#define REGISTRY_ENTRY(e, n) &alog_transport_mpi_##n,
 const alog_transport *const alog_mpi_transports[] = {
-    &alog_transport_mpi_async, &alog_transport_mpi_blocking, NULL};
+    ALOG_MPI_COLLECT_MAP(REGISTRY_ENTRY) NULL};

@@ -7,10 +7,9 @@
 
 /* Names as in the transports' registry (collect_mpi.c); a test holds the
  * two to the same names. */
+#define COLLECT_CHOICE(e, n) ALOG_OPT_CHOICE_OF(ALOG_MPI_COLLECT_, e, n)
 static const alog_opt_choice collect_choices[] = {
-    {"blocking", ALOG_MPI_COLLECT_BLOCKING},
-    {"async", ALOG_MPI_COLLECT_ASYNC},
-    {NULL, 0}};
+    ALOG_MPI_COLLECT_MAP(COLLECT_CHOICE){NULL, 0}};
 
 /* --batch takes a number or this word (alog_mpi_batch_fit decides). */
 static const alog_opt_choice batch_words[] = {
@@ -18,7 +17,8 @@ static const alog_opt_choice batch_words[] = {
     {NULL, 0}};
 
 static const alog_opt rows[] = {
-    {.name = "collect", .arg = "blocking|async", .models = ALOG_MODEL_MPI,
+    {.name = "collect", .arg = ALOG_MPI_COLLECT_MAP(ALOG_OPT_ARG_OF) + 1,
+     .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,
      .help = "one MPI_Irecv(MPI_ANY_SOURCE) at a time, tested; or one "

@@ -7,12 +7,16 @@
 
 #include "options.h"
 
-/** --collect: how rank 0 waits; values are the transports' registry names
- * (alog_mpi_transports), in the choices' order. */
-enum alog_mpi_collect {
-    ALOG_MPI_COLLECT_ASYNC = 0,   ///< "async": pre-posted receives, Waitsome
-    ALOG_MPI_COLLECT_BLOCKING = 1 ///< "blocking": MPI_Recv(ANY_SOURCE) loop
-};
+/** --collect, the one list: XX(ENUM, name) makes the enum, the option's
+ * choices and argument, and the registry (alog_mpi_transports:
+ * alog_transport_mpi_<name>). */
+#define ALOG_MPI_COLLECT_MAP(XX)                                           \
+    XX(BLOCKING, blocking) /* one MPI_Irecv(ANY_SOURCE) at a time */      \
+    XX(ASYNC, async)       /* pre-posted receives, Testsome/Waitsome */
+/** The map entry as an enumerator (internal). */
+#define ALOG__MPI_COLLECT_ENUM(e, n) ALOG_MPI_COLLECT_##e,
+/** --collect: how rank 0 waits (from ALOG_MPI_COLLECT_MAP). */
+enum alog_mpi_collect { ALOG_MPI_COLLECT_MAP(ALOG__MPI_COLLECT_ENUM) };
 
 /** --batch auto: the value stored in alog_mpi_opts.batch. */
 #define ALOG_MPI_BATCH_AUTO 0

@@ -7,13 +7,13 @@
 
 /* Names as in the transports' registry (transport_omp.c); a test holds
  * the two to the same names. */
+#define COLLECT_CHOICE(e, n) ALOG_OPT_CHOICE_OF(ALOG_OMP_COLLECT_, e, n)
 static const alog_opt_choice collect_choices[] = {
-    {"none", ALOG_OMP_COLLECT_NONE},
-    {"thread", ALOG_OMP_COLLECT_THREAD},
-    {NULL, 0}};
+    ALOG_OMP_COLLECT_MAP(COLLECT_CHOICE){NULL, 0}};
 
 static const alog_opt rows[] = {
-    {.name = "collect", .arg = "none|thread", .models = ALOG_MODEL_OMP,
+    {.name = "collect", .arg = ALOG_OMP_COLLECT_MAP(ALOG_OPT_ARG_OF) + 1,
+     .models = ALOG_MODEL_OMP,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,
      .help = "each thread its own list, or a collector thread over rings",

@@ -7,12 +7,16 @@
 
 #include "options.h"
 
-/** --collect: where records are stored; values are the transports'
- * registry names (alog_omp_transports). */
-enum alog_omp_collect {
-    ALOG_OMP_COLLECT_THREAD = 0, ///< "thread": collector thread over rings
-    ALOG_OMP_COLLECT_NONE = 1    ///< "none": each thread its own list
-};
+/** --collect, the one list: XX(ENUM, name) makes the enum, the option's
+ * choices and argument, and the registry (alog_omp_transports:
+ * alog_transport_omp_<name>). */
+#define ALOG_OMP_COLLECT_MAP(XX)                                           \
+    XX(NONE, none)     /* each thread its own list */                     \
+    XX(THREAD, thread) /* one collector thread over rings */
+/** The map entry as an enumerator (internal). */
+#define ALOG__OMP_COLLECT_ENUM(e, n) ALOG_OMP_COLLECT_##e,
+/** --collect: where records are stored (from ALOG_OMP_COLLECT_MAP). */
+enum alog_omp_collect { ALOG_OMP_COLLECT_MAP(ALOG__OMP_COLLECT_ENUM) };
 
 /** The OpenMP model's options (alog-omp). */
 typedef struct alog_omp_opts {

@@ -470,8 +470,9 @@ const alog_transport alog_transport_omp_thread = {
     .close = omp_close,
 };
 
+#define REGISTRY_ENTRY(e, n) &alog_transport_omp_##n,
 const alog_transport *const alog_omp_transports[] = {
-    &alog_transport_omp_none, &alog_transport_omp_thread, NULL};
+    ALOG_OMP_COLLECT_MAP(REGISTRY_ENTRY) NULL};
 
 const alog_transport *alog_omp_transport_for(int collect)
 {

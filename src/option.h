@@ -60,6 +60,13 @@ enum alog_opt_group {
 #define ALOG_J_PRIMES (1u << ALOG_JOB_PRIMES)          ///< jobs: primes
 #define ALOG_J_BOTH (ALOG_J_LOG | ALOG_J_PRIMES)       ///< jobs: both
 
+/** A transport family's one list (XX(ENUM, name)) as the choices of its
+ * option row: {"name", prefix ## ENUM}, ... */
+#define ALOG_OPT_CHOICE_OF(prefix, e, n) {#n, prefix##e},
+/** The same list as the row's "a|b|c" argument: MAP(ALOG_OPT_ARG_OF) + 1
+ * (the list starts with a '|'). */
+#define ALOG_OPT_ARG_OF(e, n) "|" #n
+
 /** One value an ALOG_OPT_CHOICE row accepts. */
 typedef struct alog_opt_choice {
     const char *name; ///< as given on the command line

@@ -31,9 +31,9 @@ static const alog_opt_choice clock_choices[] = {
 static const alog_opt_choice phase_choices[] = {
     {"spread", ALOG_PHASE_SPREAD}, {"aligned", ALOG_PHASE_ALIGNED},
     {NULL, 0}};
+#define READERS_CHOICE(e, n) ALOG_OPT_CHOICE_OF(ALOG_READERS_, e, n)
 static const alog_opt_choice readers_choices[] = {
-    {"epoll", ALOG_READERS_EPOLL}, {"threads", ALOG_READERS_THREADS},
-    {"uring", ALOG_READERS_URING}, {NULL, 0}};
+    ALOG_READERS_MAP(READERS_CHOICE){NULL, 0}};
 static const alog_opt_choice format_choices[] = {
     {"table", ALOG_FMT_TABLE}, {"csv", ALOG_FMT_CSV}, {"json", ALOG_FMT_JSON},
     {NULL, 0}};
@@ -127,7 +127,8 @@ const alog_opt alog_core_options[] = {
      .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.wire),
      .choices = wire_choices, .group = ALOG_OG_ASYNC,
      .help = "record encoding on the pipes", .def = "text"},
-    {.name = "readers", .arg = "epoll|threads|uring", .models = M_ASYNC,
+    {.name = "readers", .arg = ALOG_READERS_MAP(ALOG_OPT_ARG_OF) + 1,
+     .models = M_ASYNC,
      .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.readers),
      .choices = readers_choices, .group = ALOG_OG_ASYNC,
      .help = "one epoll loop, one reader thread per pipe, or one io_uring "

@@ -28,11 +28,18 @@ enum alog_phase {
 };
 
 /** The async model's options (alog-async; wire also alog-producer). */
-enum alog_readers {
-    ALOG_READERS_EPOLL = 0,   ///< one epoll loop
-    ALOG_READERS_THREADS = 1, ///< a reader thread per pipe
-    ALOG_READERS_URING = 2,   ///< one io_uring loop
-};
+/** The async collectors, the one list: XX(ENUM, name).  It makes the enum
+ * (ALOG_READERS_<ENUM>), --readers' choices and argument, and the
+ * registry (alog_async_transports: alog_transport_<name>); a transport's
+ * own .name is the same word (test_registries holds them). */
+#define ALOG_READERS_MAP(XX)                                               \
+    XX(EPOLL, epoll)     /* one epoll loop */                            \
+    XX(THREADS, threads) /* a reader thread per pipe (the original) */  \
+    XX(URING, uring)     /* one io_uring loop */
+/** The map entry as an enumerator (internal). */
+#define ALOG__READERS_ENUM(e, n) ALOG_READERS_##e,
+/** The async collectors (--readers), from ALOG_READERS_MAP. */
+enum alog_readers { ALOG_READERS_MAP(ALOG__READERS_ENUM) };
 /** alog_config.async: options of the async model. */
 typedef struct alog_async_opts {
     int wire;     ///< ALOG_WIRE_*

@@ -12,20 +12,12 @@
 #include "options.h"
 #include "pipes.h"
 
+#define REGISTRY_ENTRY(e, n) &alog_transport_##n,
 const alog_transport *const alog_transports[] = {
-    &alog_transport_epoll,
-    &alog_transport_threads,
-    &alog_transport_uring,
-    &alog_transport_dummy,
-    NULL,
-};
+    ALOG_READERS_MAP(REGISTRY_ENTRY) & alog_transport_dummy, NULL};
 
 const alog_transport *const alog_async_transports[] = {
-    &alog_transport_epoll,
-    &alog_transport_threads,
-    &alog_transport_uring,
-    NULL,
-};
+    ALOG_READERS_MAP(REGISTRY_ENTRY) NULL};
 
 int alog_producer_path(char *buf, size_t cap)
 {
