@@ -101,6 +101,23 @@ int alog_writer_status(const alog_writer *w);
 /* Flush f; a failure (now or earlier) sets w->failed. */
 void alog_writer_flush(alog_writer *w);
 
+/* ---- internal to the writers (writer*.c): what every format uses ---- */
+
+void alog__w_printf(alog_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3))); /* a failure is remembered */
+void alog__w_put(alog_writer *w, const char *s, size_t len);
+void alog__w_putc(alog_writer *w, char c);
+/* Is column c shown in the format of mask (ALOG_COL_TABLE, _DATA)? */
+int alog__col_shown(const alog_col *c, unsigned mask);
+/* A number for machines (CSV, JSON); nonfinite: what NaN/inf print as. */
+void alog__put_number(alog_writer *w, const alog_col *c, const alog_cell *v,
+                      const char *nonfinite);
+void alog__nothing(alog_writer *w); /* an op with nothing to do */
+/* A "# key=value" line (CSV's and the table's header op). */
+void alog__csv_header(alog_writer *w, const char *key, const char *value);
+extern const alog_writer_ops alog__json_ops;  /* writer_json.c */
+extern const alog_writer_ops alog__table_ops; /* writer_table.c */
+
 /* The journal's rows (journal.c writes them, report.c formats them: the
  * same writer and columns as the report's). */
 
