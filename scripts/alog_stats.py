@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""alog_stats.py - the statistics of alog's scripts, in one place.
-
-Importable (scripts/compare, the tests) and a command line for the bash
-scripts (scripts/lib.sh wraps it).  Python 3 standard library only.
+"""alog_stats.py - the command line of alog's statistics for the bash
+scripts (scripts/lib.sh wraps it); the statistics themselves are
+scripts/alogexp/stats.py, the same that scripts/compare uses.  Python 3
+standard library only.
 
 Every figure is over a list of numbers, one per round.  A NaN among them
 (a round that produced no figure) makes the figure NaN, and a NaN never
 passes a target: a broken round shows, it is never sorted away.
 
-  alog_stats.py [--fmt F] median|mean|sd|min|max|ci95|summary VALUE...
+  alog_stats.py [--fmt F] median|mean|sd|min|max|ci95|median-ci|summary \
+                VALUE...
   alog_stats.py [--fmt F] ratio NUM DEN
   alog_stats.py [--fmt F] ratios|median-ratio NUM... -- DEN...
   alog_stats.py verdict LABEL VALUE OP TARGET [HIGH]     (OP: >=, <=, in)
@@ -17,158 +18,22 @@ passes a target: a broken round shows, it is never sorted away.
 A VALUE of '-' reads whitespace-separated values from stdin.  --fmt is a
 printf format for the numbers printed (default %.10g; ratio and ratios,
 the per-round ratios for display: %.3f).
-ci95 prints 'lo hi'; summary prints 'key=value' pairs on one line.
+median-ci prints 'lo hi confidence': the median's 95% interval from
+order statistics (what scripts/compare reports; [min, max] and a lower
+confidence below 6 values); ci95 prints 'lo hi', the mean's t interval;
+summary prints 'key=value' pairs on one line (the median, its interval,
+min, max, mean, sd).
 verdict prints one line and exits 0 on PASS, 1 on FAIL; bad usage prints
 one line naming the bad value and exits 2.
 """
-import math
-import statistics
 import sys
 
-# Two-sided 95% quantiles of Student's t (the 0.975 quantile), df 1..30.
-T95 = (12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060,
-       2.2622, 2.2281, 2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199,
-       2.1098, 2.1009, 2.0930, 2.0860, 2.0796, 2.0739, 2.0687, 2.0639,
-       2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423)
-Z95 = 1.959964  # beyond df 30 the normal quantile is within 4% of t's
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
-NAN = float("nan")
-OPS = (">=", "<=", "in")
-# The columns summary() fills, in the order a summary.csv row wants them.
-SUMMARY_FIELDS = ("n", "median", "mean", "sd", "min", "max",
-                  "ci95_lo", "ci95_hi")
-
-
-def _numbers(values):
-    """values as a list of floats; ValueError when there are none."""
-    out = [float(v) for v in values]
-    if not out:
-        raise ValueError("no values")
-    return out
-
-
-def _has_nan(xs):
-    return any(math.isnan(x) for x in xs)
-
-
-def median(values):
-    """Middle value (mean of the two middle ones for an even count)."""
-    xs = _numbers(values)
-    return NAN if _has_nan(xs) else float(statistics.median(xs))
-
-
-def mean(values):
-    xs = _numbers(values)
-    return NAN if _has_nan(xs) else float(statistics.fmean(xs))
-
-
-def stdev(values):
-    """Sample standard deviation (n - 1); NaN for a single value."""
-    xs = _numbers(values)
-    if len(xs) < 2 or _has_nan(xs):
-        return NAN
-    return float(statistics.stdev(xs))
-
-
-def minimum(values):
-    xs = _numbers(values)
-    return NAN if _has_nan(xs) else min(xs)
-
-
-def maximum(values):
-    xs = _numbers(values)
-    return NAN if _has_nan(xs) else max(xs)
-
-
-def t95(df):
-    """The 0.975 quantile of Student's t with df degrees of freedom."""
-    if df < 1:
-        raise ValueError(f"df {df}: must be at least 1")
-    return T95[df - 1] if df <= len(T95) else Z95
-
-
-def ci95(values):
-    """95% confidence interval of the mean, (lo, hi), from t with n - 1
-    degrees of freedom; (NaN, NaN) for a single value."""
-    xs = _numbers(values)
-    sd = stdev(xs)
-    if math.isnan(sd):
-        return (NAN, NAN)
-    m = mean(xs)
-    half = t95(len(xs) - 1) * sd / math.sqrt(len(xs))
-    return (m - half, m + half)
-
-
-def ratio(num, den):
-    """num / den, NaN unless den > 0 (rates and times are positive)."""
-    num, den = float(num), float(den)
-    return num / den if den > 0 else NAN
-
-
-def ratios(nums, dens):
-    """Per-round ratios: nums[i] / dens[i], candidate over the reference
-    measured in the same round."""
-    nums, dens = _numbers(nums), _numbers(dens)
-    if len(nums) != len(dens):
-        raise ValueError(f"{len(nums)} numerators but {len(dens)} denominators")
-    return [ratio(n, d) for n, d in zip(nums, dens)]
-
-
-def median_ratio(nums, dens):
-    """Median of the per-round ratios (not the ratio of the medians: a
-    round's candidate is only compared with its own round's reference)."""
-    return median(ratios(nums, dens))
-
-
-def summary(values):
-    """Every figure of SUMMARY_FIELDS as a dict, for one summary row."""
-    xs = _numbers(values)
-    lo, hi = ci95(xs)
-    return {"n": len(xs), "median": median(xs), "mean": mean(xs),
-            "sd": stdev(xs), "min": minimum(xs), "max": maximum(xs),
-            "ci95_lo": lo, "ci95_hi": hi}
-
-
-def passes(value, op, target, high=None):
-    """value >= target, value <= target, or target <= value <= high ('in').
-    NaN never passes."""
-    value, target = float(value), float(target)
-    if op not in OPS:
-        raise ValueError(f"operator '{op}': use >=, <= or in")
-    if op == "in" and high is None:
-        raise ValueError("operator 'in' needs a high bound")
-    if math.isnan(value):
-        return False
-    if op == ">=":
-        return value >= target
-    if op == "<=":
-        return value <= target
-    return target <= value <= float(high)
-
-
-def _label_value(label, value):
-    return f"  {label:<56} {float(value):>10.4g}"
-
-
-def verdict_line(label, value, op, target, high=None):
-    """The one verdict line format of every script:
-    '  <label> <value> <op> <target> PASS|FAIL'."""
-    ok = passes(value, op, target, high)
-    want = f"in {float(target):g}..{float(high):g}" if op == "in" \
-        else f"{op} {float(target):g}"
-    return f"{_label_value(label, value)}  {want:<12} {'PASS' if ok else 'FAIL'}"
-
-
-def verdict(label, value, op, target, high=None):
-    """(passed, line) for one target."""
-    return passes(value, op, target, high), \
-        verdict_line(label, value, op, target, high)
-
-
-def info_line(label, value, note=""):
-    """A figure shown in the verdict columns with no target."""
-    return f"{_label_value(label, value)}  {note}".rstrip()
-
+# The statistics live in the experiment engine (scripts/alogexp/stats.py);
+# this file is their command line.  Python puts this file's folder on
+# sys.path, so the package imports as it is.
+from alogexp.stats import *  # noqa: E402,F401,F403
 
 # ---- command line -----------------------------------------------------------
 
@@ -204,7 +69,8 @@ def _cli_rounds(cmd, args):
     cut = args.index("--")
     nums, dens = _cli_values(args[:cut]), _cli_values(args[cut + 1:])
     if len(nums) != len(dens):
-        raise UsageError(f"{len(nums)} numerators but {len(dens)} denominators")
+        raise UsageError(f"{len(nums)} numerators but {len(dens)} "
+                         "denominators")
     return nums, dens
 
 
@@ -238,6 +104,8 @@ def _run(cmd, args, fmt):
         print(fmt % FIGURES[cmd](_cli_values(args)))
     elif cmd == "ci95":
         print(" ".join(fmt % v for v in ci95(_cli_values(args))))
+    elif cmd == "median-ci":
+        print(" ".join(fmt % v for v in median_ci(_cli_values(args))))
     elif cmd == "summary":
         s = summary(_cli_values(args))
         print(" ".join(f"{k}={s[k] if k == 'n' else fmt % s[k]}"
@@ -263,7 +131,8 @@ def main(argv=None):
     if args[:1] == ["--fmt"] and len(args) >= 2:
         fmt, args = args[1], args[2:]
     if not args:
-        print("alog_stats.py: a command is needed (see --help)", file=sys.stderr)
+        print("alog_stats.py: a command is needed (see --help)",
+              file=sys.stderr)
         return 2
     if args[0] in ("-h", "--help"):
         print(__doc__.strip())

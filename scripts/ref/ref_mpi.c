@@ -34,7 +34,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "alog_mpi.h"
+#include "mpi_model.h"
 #include "mpi_check.h"
 #include "produce.h"
 #include "wire_mpi.h"

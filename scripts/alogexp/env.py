@@ -1,4 +1,4 @@
-"""compare_env.py - env.txt: what the figures of a results folder depend
+"""alogexp.env - env.txt: what the figures of a results folder depend
 on.  CPU model, cores, memory, kernel, clocksource, governor (where
 readable), compiler and flags of the build, git commit, Open MPI and
 OpenMP versions, the load average before and after, and the command line.
@@ -6,6 +6,7 @@ Everything unreadable is written as 'unknown', never guessed.
 """
 import os
 import platform
+import resource
 import shutil
 import subprocess
 
@@ -107,3 +108,32 @@ def write(path, pairs):
     with open(path, "w") as f:
         for k, v in pairs:
             f.write(f"{k}: {v}\n")
+
+
+def max_producers(cap=4096):
+    """The most producers this machine's limits allow (open files: a pipe
+    per producer and the collector's own; processes and threads of this
+    user), at most cap."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    nproc, _ = resource.getrlimit(resource.RLIMIT_NPROC)
+    limits = [cap]
+    if soft != resource.RLIM_INFINITY:
+        limits.append((soft - 64) // 2)
+    if nproc != resource.RLIM_INFINITY:
+        limits.append(nproc // 2)
+    for path in ("/proc/sys/kernel/threads-max", "/proc/sys/kernel/pid_max"):
+        try:
+            limits.append(int(read(path, "0")) // 4 or cap)
+        except ValueError:
+            pass
+    return max(1, min(limits))
+
+
+def read_pairs(path):
+    """env.txt's pairs back as a dict ('' for a missing file)."""
+    out = {}
+    for line in read(path, "").splitlines():
+        k, sep, v = line.partition(": ")
+        if sep:
+            out[k] = v
+    return out
