@@ -259,6 +259,23 @@ static void run_free(omp_run *run)
     free(run);
 }
 
+/* The run's header keys of this model. */
+static int describe(alog_result *res, const alog_run_env *env, unsigned n,
+                    int mode, size_t ring_cap)
+{
+    int rc = alog_omp_env_header(res, env->diag, n, n + (mode == MODE_THREAD));
+    /* The collect mode is the transport's name, in run.c's header. */
+    if (rc == 0 && mode == MODE_THREAD)
+        rc = alog_result_header(res, "ring", "%zu", ring_cap);
+    if (rc == 0)
+        rc = alog_result_header(
+            res, "cpu_window",
+            "collector: the calling thread from open to the last record "
+            "drained; producers: each thread from its first record's due "
+            "time to its end");
+    return rc;
+}
+
 static int omp_open(void **ctxp, const alog_config *cfg,
                     const alog_run_env *env, alog_result *res, int mode)
 {
@@ -306,16 +323,7 @@ static int omp_open(void **ctxp, const alog_config *cfg,
         }
     }
     if (rc == 0)
-        rc = alog_omp_env_header(res, env->diag, n, n + (mode == MODE_THREAD));
-    /* The collect mode is the transport's name, in run.c's header. */
-    if (rc == 0 && mode == MODE_THREAD)
-        rc = alog_result_header(res, "ring", "%zu", ring_cap);
-    if (rc == 0)
-        rc = alog_result_header(
-            res, "cpu_window",
-            "collector: the calling thread from open to the last record "
-            "drained; producers: each thread from its first record's due "
-            "time to its end");
+        rc = describe(res, env, n, mode, ring_cap);
     if (rc != 0) {
         run_free(run);
         return rc;

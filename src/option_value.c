@@ -244,13 +244,65 @@ static int set_range(alog_config *cfg, const alog_opt *o, const char *val,
 }
 
 /* Store val for option o.  A flag (arg == NULL) gets val == NULL. */
+/* An integer row: a number in its range, or one of its words (--batch
+ * auto), stored in the field's own width. */
+static int set_integer(char *field, const alog_opt *o, const char *val,
+                       const alog__perr *e)
+{
+    uint64_t u = 0;
+    const char *r = NULL;
+    const alog_opt_choice *c = o->choices;
+    for (; c && c->name && strcmp(c->name, val) != 0; c++)
+        ;
+    /* r may point into why: it lives as long as r is read. */
+    // cppcheck-suppress variableScope
+    char why[96];
+    if (c && c->name)
+        u = (uint64_t)c->value;
+    else
+        r = parse_u64(val, o->ulo, o->uhi, &u, why, sizeof why);
+    if (r != NULL && o->choices != NULL &&
+        strcmp(r, "must be an unsigned integer") == 0) {
+        char list[128], msg[160];
+        choices_list(o->choices, list, sizeof list);
+        snprintf(msg, sizeof msg, "must be an unsigned integer or %s", list);
+        return alog__opt_bad_value(e, o, val, msg);
+    }
+    if (r != NULL)
+        return alog__opt_bad_value(e, o, val, r);
+    if (o->kind == ALOG_OPT_UINT)
+        *(unsigned *)(void *)field = (unsigned)u;
+    else if (o->kind == ALOG_OPT_INT)
+        *(int *)(void *)field = (int)u;
+    else if (o->kind == ALOG_OPT_U64)
+        *(uint64_t *)(void *)field = u;
+    else
+        *(int64_t *)(void *)field = (int64_t)u;
+    return ALOG_PARSE_OK;
+}
+
+/* A choice row: one of its words. */
+static int set_choice(char *field, const alog_opt *o, const char *val,
+                      const alog__perr *e)
+{
+    for (const alog_opt_choice *c = o->choices; c->name; c++) {
+        if (strcmp(c->name, val) == 0) {
+            *(int *)(void *)field = c->value;
+            return ALOG_PARSE_OK;
+        }
+    }
+    char list[128], msg[160];
+    choices_list(o->choices, list, sizeof list);
+    snprintf(msg, sizeof msg, "must be one of %s", list);
+    return alog__opt_bad_value(e, o, val, msg);
+}
+
 int alog__opt_apply(alog_config *cfg, void *base, const alog_opt *o,
-                 const char *val, const alog__perr *e)
+                    const char *val, const alog__perr *e)
 {
     char why[96];
     const char *r;
     char *field = (char *)base + o->off;
-    uint64_t u = 0;
     double d = 0;
 
     switch (o->kind) {
@@ -258,34 +310,7 @@ int alog__opt_apply(alog_config *cfg, void *base, const alog_opt *o,
     case ALOG_OPT_INT:
     case ALOG_OPT_U64:
     case ALOG_OPT_I64:
-        /* A number row may also take words (choices), e.g. --batch auto. */
-        for (const alog_opt_choice *c = o->choices; c && c->name; c++) {
-            if (strcmp(c->name, val) == 0) {
-                u = (uint64_t)c->value;
-                goto store;
-            }
-        }
-        r = parse_u64(val, o->ulo, o->uhi, &u, why, sizeof why);
-        if (r != NULL && o->choices != NULL &&
-            strcmp(r, "must be an unsigned integer") == 0) {
-            char list[128], msg[160];
-            choices_list(o->choices, list, sizeof list);
-            snprintf(msg, sizeof msg, "must be an unsigned integer or %s",
-                     list);
-            return alog__opt_bad_value(e, o, val, msg);
-        }
-        if (r != NULL)
-            return alog__opt_bad_value(e, o, val, r);
-    store:
-        if (o->kind == ALOG_OPT_UINT)
-            *(unsigned *)(void *)field = (unsigned)u;
-        else if (o->kind == ALOG_OPT_INT)
-            *(int *)(void *)field = (int)u;
-        else if (o->kind == ALOG_OPT_U64)
-            *(uint64_t *)(void *)field = u;
-        else
-            *(int64_t *)(void *)field = (int64_t)u;
-        return ALOG_PARSE_OK;
+        return set_integer(field, o, val, e);
     case ALOG_OPT_DOUBLE:
         r = parse_double(val, o->dlo, o->dhi, o->dopen, &d, why, sizeof why);
         if (r != NULL)
@@ -293,18 +318,7 @@ int alog__opt_apply(alog_config *cfg, void *base, const alog_opt *o,
         *(double *)(void *)field = d;
         return ALOG_PARSE_OK;
     case ALOG_OPT_CHOICE:
-        for (const alog_opt_choice *c = o->choices; c->name; c++) {
-            if (strcmp(c->name, val) == 0) {
-                *(int *)(void *)field = c->value;
-                return ALOG_PARSE_OK;
-            }
-        }
-        {
-            char list[128], msg[160];
-            choices_list(o->choices, list, sizeof list);
-            snprintf(msg, sizeof msg, "must be one of %s", list);
-            return alog__opt_bad_value(e, o, val, msg);
-        }
+        return set_choice(field, o, val, e);
     case ALOG_OPT_SET:
         *(int *)(void *)field = o->set;
         return ALOG_PARSE_OK;

@@ -97,6 +97,48 @@ static int follow_link(alog_output *o, const char *path, char **target)
     return ALOG_OK;
 }
 
+/* The temporary beside o->path (same directory: the rename cannot cross
+ * file systems), with the permissions the report will have.  0, ALOG_ESYS
+ * (errno) or ALOG_ENOMEM; o reset on failure. */
+static int open_temporary(alog_output *o, mode_t mode)
+{
+    const char *path = o->path;
+    char *dir = dir_of(path);
+    if (dir == NULL) {
+        output_reset(o);
+        return ALOG_ENOMEM;
+    }
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 16;
+    o->tmp = malloc(n);
+    if (o->tmp == NULL) {
+        free(dir);
+        output_reset(o);
+        return ALOG_ENOMEM;
+    }
+    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, base);
+    free(dir);
+    /* Close-on-exec: producers started later must not inherit the report
+     * (a command could write into it). */
+    int fd = mkostemp(o->tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        output_reset(o);
+        errno = e;
+        return ALOG_ESYS;
+    }
+    /* A report that replaces an older one keeps its permissions. */
+    if (fchmod(fd, mode) != 0 || (o->f = fdopen(fd, "w")) == NULL) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        output_reset(o);
+        errno = e;
+        return ALOG_ESYS;
+    }
+    return ALOG_OK;
+}
+
 int alog_output_open(alog_output *o, const char *path)
 {
     o->f = NULL;
@@ -141,42 +183,7 @@ int alog_output_open(alog_output *o, const char *path)
         return ALOG_OK;
     }
 
-    char *dir = dir_of(path);
-    if (dir == NULL) {
-        output_reset(o);
-        return ALOG_ENOMEM;
-    }
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    size_t n = strlen(dir) + strlen(base) + 16;
-    o->tmp = malloc(n);
-    if (o->tmp == NULL) {
-        free(dir);
-        output_reset(o);
-        return ALOG_ENOMEM;
-    }
-    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, base);
-    free(dir);
-
-    /* Close-on-exec: producers started later must not inherit the report
-     * (a command could write into it). */
-    int fd = mkostemp(o->tmp, O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        output_reset(o);
-        errno = e;
-        return ALOG_ESYS;
-    }
-    /* A report that replaces an older one keeps its permissions. */
-    mode_t mode = exists ? (st.st_mode & 07777) : file_mode();
-    if (fchmod(fd, mode) != 0 || (o->f = fdopen(fd, "w")) == NULL) {
-        int e = errno;
-        close(fd);
-        unlink(o->tmp);
-        output_reset(o);
-        errno = e;
-        return ALOG_ESYS;
-    }
-    return ALOG_OK;
+    return open_temporary(o, exists ? (st.st_mode & 07777) : file_mode());
 }
 
 const char *alog_output_path(const alog_output *o)

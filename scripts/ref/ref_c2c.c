@@ -171,17 +171,12 @@ static void parse_cpus(const char *s, const cpu_set_t *mask, int cpu[2])
     cpu[1] = (int)b;
 }
 
-int main(int argc, char **argv)
+/* Options: --cpus into cpu[] (via the mask), --rounds.  Returns -1 to go
+ * on, else the exit status (--help: 0; bad input: 2, said). */
+static int parse_args(int argc, char **argv, cpu_set_t *mask, int cpu[2],
+                      long *rounds)
 {
-    cpu_set_t mask;
-    CPU_ZERO(&mask);
-    if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
-        fprintf(stderr, PROG ": sched_getaffinity: %s\n", strerror(errno));
-        return 1;
-    }
-    int cpu[2] = {-1, -1};
     const char *cpus_arg = NULL;
-    long rounds = 20000;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
@@ -200,8 +195,8 @@ int main(int argc, char **argv)
         if (strcmp(o, "--cpus") == 0) {
             cpus_arg = v;
         } else {
-            rounds = digits(v, 1, MAX_ROUNDS);
-            if (rounds < 0) {
+            *rounds = digits(v, 1, MAX_ROUNDS);
+            if (*rounds < 0) {
                 char why[64];
                 snprintf(why, sizeof why, "must be a whole number from 1 to "
                                           "%u", MAX_ROUNDS);
@@ -210,38 +205,26 @@ int main(int argc, char **argv)
         }
     }
     if (cpus_arg) {
-        parse_cpus(cpus_arg, &mask, cpu);
-    } else {
-        for (int c = 0, got = 0; c < CPU_SETSIZE && got < 2; c++)
-            if (CPU_ISSET(c, &mask))
-                cpu[got++] = c;
-        if (cpu[1] < 0) {
-            printf("# c2c_cpus=%d\n# c2c_rounds=0\n# c2c_ns=nan\n"
-                   "# c2c_p10_ns=nan\n# c2c_p90_ns=nan\n"
-                   "# c2c_note=one cpu\n",
-                   cpu[0]);
-            return 0;
-        }
+        parse_cpus(cpus_arg, mask, cpu);
+        return -1;
     }
+    for (int c = 0, got = 0; c < CPU_SETSIZE && got < 2; c++)
+        if (CPU_ISSET(c, mask))
+            cpu[got++] = c;
+    return -1;
+}
 
-    /* Batches of BATCH round trips, the last one what is left. */
-    size_t nb = (size_t)(((uint64_t)rounds + BATCH - 1) / BATCH);
-    double *one_way = malloc(nb * sizeof *one_way);
-    line *l = aligned_alloc(LINE, sizeof *l);
-    if (!one_way || !l) {
-        fprintf(stderr, PROG ": out of memory\n");
-        free(one_way);
-        free(l);
-        return 1;
-    }
+/* The one-way times of nb batches of round trips between cpu[0] (this
+ * thread) and cpu[1] (a partner thread), into one_way.  0, or the exit
+ * status after saying why. */
+static int measure(const int cpu[2], long rounds, double *one_way, size_t nb,
+                   line *l)
+{
     atomic_init(&l->v, 0);
-
     int err = pin_self(cpu[0]);
     if (err) {
         fprintf(stderr, PROG ": cannot pin to CPU %d: %s\n", cpu[0],
                 strerror(err));
-        free(one_way);
-        free(l);
         return 1;
     }
     pong_arg pa = {.l = l, .cpu = cpu[1],
@@ -251,8 +234,6 @@ int main(int argc, char **argv)
     err = pthread_create(&t, NULL, pong, &pa);
     if (err) {
         fprintf(stderr, PROG ": pthread_create: %s\n", strerror(err));
-        free(one_way);
-        free(l);
         return 1;
     }
     uint64_t k = 0;
@@ -272,17 +253,51 @@ int main(int argc, char **argv)
     if (pa.err) {
         fprintf(stderr, PROG ": cannot pin to CPU %d: %s\n", cpu[1],
                 strerror(pa.err));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
+        fprintf(stderr, PROG ": sched_getaffinity: %s\n", strerror(errno));
+        return 1;
+    }
+    int cpu[2] = {-1, -1};
+    long rounds = 20000;
+    int st = parse_args(argc, argv, &mask, cpu, &rounds);
+    if (st >= 0)
+        return st;
+    if (cpu[1] < 0) {
+        printf("# c2c_cpus=%d\n# c2c_rounds=0\n# c2c_ns=nan\n"
+               "# c2c_p10_ns=nan\n# c2c_p90_ns=nan\n"
+               "# c2c_note=one cpu\n",
+               cpu[0]);
+        return 0;
+    }
+    /* Batches of BATCH round trips, the last one what is left. */
+    size_t nb = (size_t)(((uint64_t)rounds + BATCH - 1) / BATCH);
+    double *one_way = malloc(nb * sizeof *one_way);
+    line *l = aligned_alloc(LINE, sizeof *l);
+    if (!one_way || !l) {
+        fprintf(stderr, PROG ": out of memory\n");
         free(one_way);
         free(l);
         return 1;
     }
-    qsort(one_way, nb, sizeof *one_way, cmp_double);
-    printf("# c2c_cpus=%d,%d\n# c2c_rounds=%llu\n# c2c_ns=%.1f\n"
-           "# c2c_p10_ns=%.1f\n# c2c_p90_ns=%.1f\n",
-           cpu[0], cpu[1], (unsigned long long)rounds,
-           rank(one_way, nb, 50), rank(one_way, nb, 10),
-           rank(one_way, nb, 90));
+    st = measure(cpu, rounds, one_way, nb, l);
+    if (st == 0) {
+        qsort(one_way, nb, sizeof *one_way, cmp_double);
+        printf("# c2c_cpus=%d,%d\n# c2c_rounds=%llu\n# c2c_ns=%.1f\n"
+               "# c2c_p10_ns=%.1f\n# c2c_p90_ns=%.1f\n",
+               cpu[0], cpu[1], (unsigned long long)rounds,
+               rank(one_way, nb, 50), rank(one_way, nb, 10),
+               rank(one_way, nb, 90));
+    }
     free(one_way);
     free(l);
-    return 0;
+    return st;
 }

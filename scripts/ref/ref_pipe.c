@@ -42,6 +42,36 @@ static uint64_t arg_u64(const char *opt, const char *s)
     return v;
 }
 
+/* The child: CMD with its stdout on the pipe, or total bytes written in
+ * blocks of wsize; never returns. */
+_Noreturn static void child(const int p[2], char **cmd, uint64_t total,
+                            size_t wsize)
+{
+    close(p[0]);
+    if (cmd) {
+        if (dup2(p[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        close(p[1]);
+        execvp(cmd[0], cmd);
+        fprintf(stderr, "alog-ref-pipe: %s: %s\n", cmd[0], strerror(errno));
+        _exit(127);
+    }
+    char *b = malloc(wsize);
+    if (!b)
+        _exit(1);
+    memset(b, 'x', wsize);
+    for (uint64_t left = total; left > 0;) {
+        size_t n = left < wsize ? (size_t)left : wsize;
+        ssize_t w = write(p[1], b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(1);
+        left -= (uint64_t)w;
+    }
+    _exit(0);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t total = UINT64_C(4) << 30; /* 4 GiB */
@@ -84,32 +114,8 @@ int main(int argc, char **argv)
         perror("alog-ref-pipe: fork");
         return 1;
     }
-    if (pid == 0 && cmd) {
-        close(p[0]);
-        if (dup2(p[1], STDOUT_FILENO) < 0)
-            _exit(127);
-        close(p[1]);
-        execvp(cmd[0], cmd);
-        fprintf(stderr, "alog-ref-pipe: %s: %s\n", cmd[0], strerror(errno));
-        _exit(127);
-    }
-    if (pid == 0) {
-        close(p[0]);
-        char *b = malloc(wsize);
-        if (!b)
-            _exit(1);
-        memset(b, 'x', wsize);
-        for (uint64_t left = total; left > 0;) {
-            size_t n = left < wsize ? (size_t)left : wsize;
-            ssize_t w = write(p[1], b, n);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                _exit(1);
-            left -= (uint64_t)w;
-        }
-        _exit(0);
-    }
+    if (pid == 0)
+        child(p, cmd, total, wsize); /* never returns */
     close(p[1]);
     char *b = malloc(rsize);
     if (!b)

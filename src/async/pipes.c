@@ -86,16 +86,48 @@ static int spawn_producer(alog__child *c, const char *path,
     return alog__spawn_argv(c, argv, flags, pipe_bytes);
 }
 
-int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
-                     int flags, const alog_diag *d)
+/* Child i could not start: say which and why, end the ones before it. */
+static int start_failed(alog__pipes *p, const alog_config *cfg, unsigned i,
+                        const char *path, int rc)
 {
-    char path[4096];
-    memset(p, 0, sizeof *p);
-    p->n = alog_result_producers(res);
-    p->diag = d;
-    p->foreign = cfg->async.n_exec > 0;
-    if (p->n == 0)
-        return ALOG_EINVAL;
+    int e = errno;
+    char why[256];
+    alog_say(p->diag, "cannot start producer %u (%s): %s", i,
+             p->foreign ? cfg->async.exec[i] : path,
+             alog_reason(rc, why, sizeof why));
+    for (unsigned j = 0; j < i; j++) {
+        close(p->child[j].fd);
+        p->child[j].fd = -1;
+        alog__child_signal(&p->child[j], SIGKILL);
+    }
+    alog__children_reap(p->child, i, 0);
+    (void)alog__reaper_end(p->reaper_was, p->diag);
+    free(p->child);
+    p->child = NULL;
+    errno = e;
+    return rc;
+}
+
+/* Child i is up: where it is, and from when its silence counts (the first
+ * record's due time; a command's from its start). */
+static void started(alog__pipes *p, const alog_config *cfg, alog_result *res,
+                    unsigned i, int64_t start_ns)
+{
+    char where[64];
+    snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
+    /* "where" is decoration: a failed copy loses nothing */
+    (void)alog_result_set_where(res, i,
+                                p->foreign ? cfg->async.exec[i] : where);
+    alog_result_set_origin(res, i, p->child[i].pid);
+    p->child[i].stall_ns = alog_config_stall_ns(cfg, i);
+    p->child[i].heard_ns = p->foreign ? alog_now_ns() : start_ns;
+}
+
+/* Before anything starts: what --exec commands are held to, and that the
+ * producer program is there and runnable. */
+static int prepare(alog__pipes *p, const alog_config *cfg, char *path,
+                   size_t cap)
+{
     if (p->foreign) {
         /* The original ended each sender after its count: so do we. */
         int64_t dur_ns = 0;
@@ -103,18 +135,45 @@ int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
         if (cfg->duration > 0 &&
             alog_seconds_to_ns(cfg->duration, &dur_ns) == 0)
             p->end_ns = alog_now_ns() + dur_ns;
+        return 0;
     }
-    if (!p->foreign) {
-        if (alog_producer_path(path, sizeof path) != 0) {
-            alog_say(d, "cannot find alog-producer: %s", strerror(errno));
-            return ALOG_ESYS;
-        }
-        if (access(path, X_OK) != 0) {
-            alog_say(d, "cannot run '%s': %s (set ALOG_PRODUCER)", path,
-                     strerror(errno));
-            return ALOG_ESYS;
-        }
+    if (alog_producer_path(path, cap) != 0) {
+        alog_say(p->diag, "cannot find alog-producer: %s", strerror(errno));
+        return ALOG_ESYS;
     }
+    if (access(path, X_OK) != 0) {
+        alog_say(p->diag, "cannot run '%s': %s (set ALOG_PRODUCER)", path,
+                 strerror(errno));
+        return ALOG_ESYS;
+    }
+    return 0;
+}
+
+/* Up to just before record 0 is due (nothing can come earlier), then what
+ * each child spent starting (exec, loading) is taken out of the producers'
+ * CPU.  Read before the window, so it costs it nothing. */
+static void take_startup_cpu(alog__pipes *p, int64_t start_ns)
+{
+    (void)alog_sleep_until(start_ns - PRESTART_NS, alog_stop_flag());
+    for (unsigned i = 0; i < p->n; i++) {
+        int64_t ns = alog__proc_cpu_ns((long)p->child[i].pid);
+        p->startup_cpu_ns += ns > 0 ? ns : 0;
+    }
+}
+
+int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
+                      int flags, const alog_diag *d)
+{
+    char path[4096] = "";
+    memset(p, 0, sizeof *p);
+    p->n = alog_result_producers(res);
+    p->diag = d;
+    p->foreign = cfg->async.n_exec > 0;
+    if (p->n == 0)
+        return ALOG_EINVAL;
+    int rc = prepare(p, cfg, path, sizeof path);
+    if (rc != 0)
+        return rc;
     p->child = calloc(p->n, sizeof *p->child);
     if (!p->child)
         return ALOG_ENOMEM;
@@ -124,51 +183,20 @@ int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
     p->reaper_was = alog__reaper_begin();
     p->kids0_ns = alog__rusage_ns(RUSAGE_CHILDREN);
 
-    /* Record 0 of every producer is due at the same instant, far enough
-     * ahead that the last child is up by then. */
+    /* Record 0 of every producer is due at the same instant (before its
+     * phase), far enough ahead that the last child is up by then. */
     int64_t lead = 30000000 + (int64_t)p->n * 5000000;
     if (lead > 3000000000LL)
         lead = 3000000000LL;
     int64_t start_ns = alog_now_ns() + lead;
-
     for (unsigned i = 0; i < p->n; i++) {
-        int rc;
-        if (p->foreign)
-            rc = alog__spawn_shell(&p->child[i], cfg->async.exec[i], flags);
-        else
-            rc = spawn_producer(&p->child[i], path, cfg, i, p->n, start_ns,
-                                flags);
-        if (rc != 0) {
-            int e = errno;
-            char why[256];
-            alog_say(d, "cannot start producer %u (%s): %s", i,
-                     p->foreign ? cfg->async.exec[i] : path,
-                     alog_reason(rc, why, sizeof why));
-            for (unsigned j = 0; j < i; j++) {
-                close(p->child[j].fd);
-                p->child[j].fd = -1;
-                alog__child_signal(&p->child[j], SIGKILL);
-            }
-            alog__children_reap(p->child, i, 0);
-            (void)alog__reaper_end(p->reaper_was, d);
-            free(p->child);
-            p->child = NULL;
-            errno = e;
-            return rc;
-        }
-        if (p->foreign)
-            rc = alog_result_set_where(res, i, cfg->async.exec[i]);
-        else {
-            char where[64];
-            snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
-            rc = alog_result_set_where(res, i, where);
-        }
-        (void)rc; /* "where" is decoration: a failed copy loses nothing */
-        alog_result_set_origin(res, i, p->child[i].pid);
-        /* Silence counts from the first record's due time (a command's
-         * from its start). */
-        p->child[i].stall_ns = alog_config_stall_ns(cfg, i);
-        p->child[i].heard_ns = p->foreign ? alog_now_ns() : start_ns;
+        rc = p->foreign
+                 ? alog__spawn_shell(&p->child[i], cfg->async.exec[i], flags)
+                 : spawn_producer(&p->child[i], path, cfg, i, p->n, start_ns,
+                                  flags);
+        if (rc != 0)
+            return start_failed(p, cfg, i, path, rc);
+        started(p, cfg, res, i, start_ns);
     }
     int64_t dur_ns = 0;
     if (!p->foreign && cfg->duration > 0 &&
@@ -180,14 +208,7 @@ int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
         return 0;
     }
     alog_result_set_schedule(res, start_ns);
-    /* Up to just before record 0 is due (nothing can come earlier), then
-     * what each child spent starting (exec, loading) is taken out of the
-     * producers' CPU.  Read before the window, so it costs it nothing. */
-    (void)alog_sleep_until(start_ns - PRESTART_NS, alog_stop_flag());
-    for (unsigned i = 0; i < p->n; i++) {
-        int64_t ns = alog__proc_cpu_ns((long)p->child[i].pid);
-        p->startup_cpu_ns += ns > 0 ? ns : 0;
-    }
+    take_startup_cpu(p, start_ns);
     return 0;
 }
 

@@ -26,160 +26,9 @@
 #include "transport.h"
 
 #ifdef ALOG_HAVE_URING
-#include <liburing.h>
-#include <sys/mman.h>
+#include "uring.h"
 
-/* IORING_OP_READ_MULTISHOT of the kernel's uapi (6.7): liburing 2.3's
- * opcode enum predates it, and the probe tells whether it exists. */
-#define URING_OP_READ_MULTISHOT 49
-#define TEST_ENV "ALOG_TEST_URING"
-#define BGID 0           /* the one buffer group */
-#define WAIT_MS 100      /* wake-up at least this often to see a stop */
-#define BATCH 64         /* completions taken per peek */
-#define BUF_MAX (256u << 10) /* bytes per buffer: as the epoll loop reads */
-#define BUF_MIN (64u << 10)
-#define BUF_FLOOR (4u << 10)   /* ... shrunk to this with many pipes */
-#define READ_ALL (4u << 20)
-#define BUFS_BYTES (16u << 20) /* every provided buffer together */
-#define TAG_CANCEL UINT64_MAX  /* user_data of cancel requests */
-
-enum uring_mode {
-    MODE_MULTISHOT, /* one multishot read per pipe, provided buffers */
-    MODE_SINGLE,    /* a single-shot read per completion, provided buffers */
-    MODE_DIRECT,    /* a single-shot read into the decoder, no buffer ring */
-};
 static const char *const mode_names[] = {"multishot", "single", "direct"};
-
-typedef struct uring_pipe {
-    alog_decoder dec;
-    alog_store store; /* its list and the collector-side work */
-    int fd;           /* -1 once at end-of-file */
-    int armed;        /* a read of it is in flight */
-} uring_pipe;
-
-typedef struct uring_ctx {
-    alog__pipes pipes;
-    uring_pipe *p;
-    struct io_uring ring;
-    int ring_ok;                /* ring set up: exit it */
-    const char *taskrun;        /* which task-run setup the ring got */
-    struct io_uring_buf_ring *br; /* the provided-buffer ring, or NULL */
-    size_t br_bytes;
-    char *bufs;                 /* nbufs buffers of buf_size bytes */
-    unsigned nbufs;
-    size_t buf_size;
-    unsigned returned;          /* buffers added back, not yet published */
-    int mode;                   /* enum uring_mode */
-    unsigned open;              /* pipes not yet at end-of-file */
-    unsigned armed;             /* reads in flight */
-    const alog_diag *diag;      /* the run's */
-    uint64_t enters, cqes, records;
-} uring_ctx;
-
-static unsigned pow2_at_least(unsigned v)
-{
-    unsigned p = 1;
-    while (p < v)
-        p <<= 1;
-    return p;
-}
-
-/* A ring with the cheapest task-run setup the kernel has: completions run
- * only when this one thread enters (6.1+), else without interrupting it
- * (5.19+), else the default.  0 or -errno of the last attempt. */
-static int ring_init(uring_ctx *x, unsigned sq, unsigned cq)
-{
-    static const struct {
-        unsigned flags;
-        const char *name;
-    } setups[] = {
-        {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "defer"},
-        {IORING_SETUP_COOP_TASKRUN, "coop"},
-        {0, "default"},
-    };
-    const char *test = alog_hook(TEST_ENV);
-    if (test && strcmp(test, "unavailable") == 0)
-        return -ENOSYS;
-    int r = -EINVAL;
-    for (size_t k = 0; k < sizeof setups / sizeof *setups; k++) {
-        struct io_uring_params pa;
-        memset(&pa, 0, sizeof pa);
-        pa.flags = setups[k].flags | IORING_SETUP_CQSIZE;
-        pa.cq_entries = cq;
-        r = io_uring_queue_init_params(sq, &x->ring, &pa);
-        if (r == 0 && !(x->ring.features & IORING_FEAT_EXT_ARG)) {
-            io_uring_queue_exit(&x->ring); /* waits need a timeout: 5.11+ */
-            return -ENOSYS;
-        }
-        if (r == 0) {
-            x->taskrun = setups[k].name;
-            return 0;
-        }
-        if (r != -EINVAL)
-            return r; /* not a flag this kernel lacks: no io_uring */
-    }
-    return r;
-}
-
-/* The provided-buffer ring: nbufs buffers of buf_size, all handed to the
- * kernel.  0, or -errno (no buffer rings before 5.19). */
-static int bufs_init(uring_ctx *x)
-{
-    x->br_bytes = (size_t)x->nbufs * sizeof(struct io_uring_buf);
-    void *m = mmap(NULL, x->br_bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return -errno;
-    x->br = m;
-    /* Anonymous memory: touched only as far as the kernel fills it. */
-    m = mmap(NULL, (size_t)x->nbufs * x->buf_size, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return -errno;
-    x->bufs = m;
-    struct io_uring_buf_reg reg;
-    memset(&reg, 0, sizeof reg);
-    reg.ring_addr = (unsigned long)(uintptr_t)x->br;
-    reg.ring_entries = x->nbufs;
-    reg.bgid = BGID;
-    int r = io_uring_register_buf_ring(&x->ring, &reg, 0);
-    if (r != 0)
-        return r;
-    io_uring_buf_ring_init(x->br);
-    int mask = io_uring_buf_ring_mask(x->nbufs);
-    for (unsigned b = 0; b < x->nbufs; b++)
-        io_uring_buf_ring_add(x->br, x->bufs + (size_t)b * x->buf_size,
-                              (unsigned)x->buf_size, (unsigned short)b, mask,
-                              (int)b);
-    io_uring_buf_ring_advance(x->br, (int)x->nbufs);
-    return 0;
-}
-
-static void bufs_free(uring_ctx *x)
-{
-    if (x->bufs)
-        munmap(x->bufs, (size_t)x->nbufs * x->buf_size);
-    if (x->br)
-        munmap(x->br, x->br_bytes);
-    x->bufs = NULL;
-    x->br = NULL;
-}
-
-static void uring_free(uring_ctx *x, alog_result *res)
-{
-    if (x->ring_ok)
-        io_uring_queue_exit(&x->ring);
-    if (x->p) {
-        for (unsigned i = 0; i < x->pipes.n; i++) {
-            if (res)
-                alog_result_add_malformed(res, i, x->p[i].dec.malformed);
-            alog_decoder_free(&x->p[i].dec);
-        }
-    }
-    bufs_free(x);
-    free(x->p);
-    free(x);
-}
 
 /* An SQE, submitting what waits when the queue is full. */
 static struct io_uring_sqe *sqe_get(uring_ctx *x)
@@ -349,7 +198,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
     unsigned n = alog_result_producers(res);
     x->p = calloc(n ? n : 1, sizeof *x->p);
     if (!x->p) {
-        uring_free(x, NULL);
+        alog__uring_free(x, NULL);
         return ALOG_ENOMEM;
     }
     x->diag = env->diag;
@@ -361,57 +210,24 @@ static int uring_open(void **ctx, const alog_config *cfg,
         x->p[i].store = env->stores[i];
     }
 
-    /* Buffers: as much per read as the epoll loop asks for, a pipe's
-     * worth in flight for each pipe twice over, 16 MiB in all at most. */
-    x->buf_size = n ? READ_ALL / n : BUF_MAX;
-    x->buf_size = x->buf_size > BUF_MAX   ? BUF_MAX
-                  : x->buf_size < BUF_MIN ? BUF_MIN
-                                          : x->buf_size;
-    x->nbufs = pow2_at_least(2 * n > 8 ? 2 * n : 8);
-    if (x->nbufs > 32768)
-        x->nbufs = 32768; /* the kernel's most */
-    while (x->buf_size > BUF_FLOOR &&
-           (size_t)x->nbufs * x->buf_size > BUFS_BYTES)
-        x->buf_size /= 2;
-    unsigned sq = pow2_at_least(n + 8 < 4096 ? n + 8 : 4096);
-    unsigned cq = pow2_at_least(x->nbufs + n + 64);
-
-    int r = ring_init(x, sq, cq);
+    int r = alog__uring_setup(x, n);
     if (r != 0) {
         alog_say(env->diag,
                  "--readers uring: io_uring is unavailable here "
                  "(io_uring_queue_init: %s), use --readers epoll",
                  strerror(-r));
-        uring_free(x, NULL);
+        alog__uring_free(x, NULL);
         return ALOG_ESYS;
     }
-    x->ring_ok = 1;
     /* Only now: without io_uring the error is the run's one message. */
     if (alog__pipes_describe(res, cfg, env, "uring") != 0) {
-        uring_free(x, NULL);
+        alog__uring_free(x, NULL);
         return ALOG_ENOMEM;
     }
-    const char *test = alog_hook(TEST_ENV);
-    x->mode = MODE_MULTISHOT;
-    if (test && strcmp(test, "direct") == 0)
-        x->mode = MODE_DIRECT;
-    else if (test && strcmp(test, "single") == 0)
-        x->mode = MODE_SINGLE;
-    if (x->mode != MODE_DIRECT && bufs_init(x) != 0) {
-        bufs_free(x);
-        x->mode = MODE_DIRECT; /* no buffer rings: read into decoders */
-    }
-    if (x->mode == MODE_MULTISHOT) {
-        struct io_uring_probe *pr = io_uring_get_probe_ring(&x->ring);
-        if (!pr || !io_uring_opcode_supported(pr, URING_OP_READ_MULTISHOT))
-            x->mode = MODE_SINGLE;
-        io_uring_free_probe(pr);
-    }
-
     int rc = alog__pipes_start(&x->pipes, cfg, res, 0, env->diag);
     if (rc != 0) {
         x->pipes.n = n;
-        uring_free(x, NULL);
+        alog__uring_free(x, NULL);
         return rc;
     }
     for (unsigned i = 0; i < n && rc == 0; i++) {
@@ -422,7 +238,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
     }
     if (rc != 0) {
         alog__pipes_close(&x->pipes, res);
-        uring_free(x, NULL);
+        alog__uring_free(x, NULL);
         return rc;
     }
     *ctx = x;
@@ -499,7 +315,7 @@ static int uring_close(void *ctx, alog_result *res)
     if (rc == 0)
         rc = alog_result_counter(res, "uring_cqes_per_record",
                                  (double)x->cqes * per);
-    uring_free(x, res);
+    alog__uring_free(x, res);
     return rc;
 }
 
