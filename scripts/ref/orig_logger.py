@@ -49,6 +49,8 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 
+from orig_cli import Parser, bad, decimal, whole  # noqa: E402
+
 PROG = "orig_logger.py"
 SENDER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       "orig_sender.py")
@@ -57,43 +59,6 @@ GRACE_S = 2.0       # a sender's time to end once told, then SIGKILL
 MAX_PRODUCERS = 256
 MAX_PAYLOAD = 65536
 MIN_RATE = 1 / 86400  # one a day, as alog
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse whose errors are one line, exit 2."""
-
-    def error(self, message):
-        sys.stderr.write(f"{PROG}: {message} (see --help)\n")
-        sys.exit(2)
-
-
-def bad(opt, text, why):
-    sys.stderr.write(f"{PROG}: {opt} '{text}': {why} (see --help)\n")
-    sys.exit(2)
-
-
-def decimal(opt, text, item=None):
-    shown = text if item is None else item
-    try:
-        v = float(shown)
-    except ValueError:
-        v = float("nan")
-    if not math.isfinite(v) or shown.strip() != shown or shown[:1] == "+":
-        why = "must be a decimal number" if item is None \
-            else f"'{item}' must be a decimal number"
-        bad(opt, text, why)
-    return v
-
-
-def whole(opt, text, lo, hi):
-    if not text.isdigit() or not text.isascii():
-        bad(opt, text, "must be an unsigned integer")
-    v = int(text)
-    if v < lo:
-        bad(opt, text, f"must be at least {lo}")
-    if v > hi:
-        bad(opt, text, f"must be at most {hi}")
-    return v
 
 
 def parse(argv):
@@ -361,26 +326,34 @@ def delay_until(abs_ns):
 
 # ---- --mode threads: a reader thread per sender (the original) ----------
 
-def read_thread(run, s):
-    now = time.monotonic_ns
-    append = s.records.append
-    parse = s.parse
-    count = s.count
-    n = 0
-    for line in s.proc.stdout:
-        t = now()
-        p = parse(line)
-        if p is None:
-            s.malformed += 1
-            continue
-        append((t, p, line))
-        n += 1
-        if count is not None and n >= count:
-            break
+def take(s, t, line):
+    """One line of sender s arrived at t: parsed into its list (or counted
+    malformed).  True once its count is reached: stop reading it."""
+    p = s.parse(line)
+    if p is None:
+        s.malformed += 1
+        return False
+    s.records.append((t, p, line))
+    return s.count is not None and len(s.records) >= s.count
+
+
+def done_reading(run, s, enough):
+    """s's stream ended, or its count was reached (then it is told to end,
+    as the original did)."""
     run.finish(s)
-    if count is not None and n >= count:
+    if enough:
         s.cut = True
         run.terminate(s)
+
+
+def read_thread(run, s):
+    now = time.monotonic_ns
+    enough = False
+    for line in s.proc.stdout:
+        if take(s, now(), line):
+            enough = True
+            break
+    done_reading(run, s, enough)
 
 
 def run_threads(run):
@@ -424,28 +397,14 @@ def run_threads(run):
 
 async def read_task(run, s):
     now = time.monotonic_ns
-    append = s.records.append
-    parse = s.parse
-    count = s.count
     stream = s.proc.stdout
-    n = 0
-    while True:
+    enough = False
+    while not enough:
         line = await stream.readline()
         if not line:
             break
-        t = now()
-        p = parse(line)
-        if p is None:
-            s.malformed += 1
-            continue
-        append((t, p, line))
-        n += 1
-        if count is not None and n >= count:
-            break
-    run.finish(s)
-    if count is not None and n >= count:
-        s.cut = True
-        run.terminate(s)
+        enough = take(s, now(), line)
+    done_reading(run, s, enough)
 
 
 async def run_asyncio_main(run):

@@ -30,33 +30,11 @@ import signal
 import sys
 import time
 
+from orig_cli import Parser, bad, whole
+
 PROG = "orig_primes.py"
 MAX_PARTS = 65536
 DEFAULT_NUMBER = 10657331232548839
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse whose errors are one line, exit 2."""
-
-    def error(self, message):
-        sys.stderr.write(f"{PROG}: {message} (see --help)\n")
-        sys.exit(2)
-
-
-def bad(opt, text, why):
-    sys.stderr.write(f"{PROG}: {opt} '{text}': {why} (see --help)\n")
-    sys.exit(2)
-
-
-def whole(opt, text, lo, hi):
-    if not text.isascii() or not text.isdigit():
-        bad(opt, text, "must be an unsigned integer")
-    v = int(text)
-    if v < lo:
-        bad(opt, text, f"must be at least {lo}")
-    if v > hi:
-        bad(opt, text, f"must be at most {hi}")
-    return v
 
 
 def parse(argv):
