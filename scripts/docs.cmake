@@ -10,7 +10,7 @@ set(ALOG_PUBLIC_HEADERS
     src/alog.h ${ALOG_CONCEPT_HEADERS}
     src/transport.h src/produce.h src/option.h src/options.h src/program.h
     mpi/mpi_model.h mpi/wire_mpi.h mpi/options_mpi.h
-    omp/omp_model.h omp/options_omp.h)
+    omp/omp_model.h omp/options_omp.h src/async/options_async.h)
 
 set(DOXYGEN_PROJECT_NAME "alog")
 set(DOXYGEN_PROJECT_BRIEF "${PROJECT_DESCRIPTION}")

@@ -23,8 +23,6 @@ void alog_config_init(alog_config *cfg, int model)
     cfg->show = ALOG_SHOW_AUTO;
     cfg->fail_after = -1;
     cfg->stall_timeout = -1; /* derived per producer */
-    cfg->async.wire = ALOG_WIRE_TEXT;
-    cfg->async.readers = ALOG_READERS_EPOLL;
     cfg->primes.number = UINT64_C(10657331232548839);
     cfg->primes.schedule = ALOG_SCHED_STATIC;
     cfg->primes.kernel = -1; /* $ALOG_PRIMES_KERNEL, else the default */
@@ -36,11 +34,6 @@ void alog_config_free(alog_config *cfg)
         free(cfg->intervals);
     cfg->intervals = default_intervals;
     cfg->n_intervals = sizeof default_intervals / sizeof default_intervals[0];
-    for (unsigned i = 0; i < cfg->async.n_exec; i++)
-        free(cfg->async.exec[i]);
-    free(cfg->async.exec);
-    cfg->async.exec = NULL;
-    cfg->async.n_exec = 0;
 }
 
 void alog_config_set_intervals(alog_config *cfg, double *v, unsigned n)
@@ -55,8 +48,6 @@ unsigned alog_config_producers(const alog_config *cfg)
 {
     if (cfg->producers > 0)
         return cfg->producers;
-    if (cfg->async.n_exec > 0)
-        return cfg->async.n_exec;
     return cfg->n_intervals;
 }
 
@@ -74,7 +65,7 @@ int64_t alog_config_stall_ns(const alog_config *cfg, unsigned i)
 {
     if (cfg->stall_timeout >= 0)
         return seconds_ns(cfg->stall_timeout);
-    if (cfg->async.n_exec > 0)
+    if (cfg->foreign)
         return 0; /* a foreign command may rightly be silent for long */
     /* Ten missed records, never under 5 s: a loaded machine (or a
      * sanitizer build) can hold a producer off its core, or an MPI rank
@@ -97,7 +88,7 @@ int64_t alog_config_phase_ns(const alog_config *cfg, unsigned i)
 uint64_t alog_config_expected(const alog_config *cfg, unsigned i)
 {
     int64_t iv = alog_config_interval_ns(cfg, i), dur = 0;
-    if (cfg->async.n_exec > 0 || iv <= 0 || cfg->duration <= 0 ||
+    if (cfg->foreign || iv <= 0 || cfg->duration <= 0 ||
         alog_seconds_to_ns(cfg->duration, &dur) != 0 || dur <= 0)
         return cfg->count; /* by count only, or no schedule to count */
     /* Record k is due at k * iv and made while k * iv < dur. */

@@ -42,7 +42,7 @@ enum alog_opt_kind {
     ALOG_OPT_SET,       ///< flag: int field = set
     ALOG_OPT_STRING,    ///< const char * field, points into argv
     ALOG_OPT_INTERVALS, ///< comma list of seconds (alog_config only)
-    ALOG_OPT_EXEC,      ///< repeatable command (alog_config only)
+    ALOG_OPT_EXEC,      ///< repeatable command, into an alog_commands
     ALOG_OPT_RANGE,     ///< A:B, both u64 (alog_config only)
     ALOG_OPT_HELP,
     ALOG_OPT_VERSION,
@@ -66,6 +66,12 @@ enum alog_opt_group {
 /** The same list as the row's "a|b|c" argument: MAP(ALOG_OPT_ARG_OF) + 1
  * (the list starts with a '|'). */
 #define ALOG_OPT_ARG_OF(e, n) "|" #n
+
+/** What an ALOG_OPT_EXEC row fills: the commands given, in order. */
+typedef struct alog_commands {
+    char **v;   ///< each command (malloc'd)
+    unsigned n; ///< how many
+} alog_commands;
 
 /** One value an ALOG_OPT_CHOICE row accepts. */
 typedef struct alog_opt_choice {
@@ -101,13 +107,12 @@ typedef struct alog_optset {
     size_t n;                 ///< how many
     void *base;               ///< the rows' off are into this struct
     void (*init)(void *base); ///< its defaults, set before parsing
+    void (*fini)(void *base); ///< frees what parsing put there, or NULL
 } alog_optset;
 
 /** Name of value v in a choice list; NULL if absent. */
 const char *alog_opt_choice_name(const alog_opt_choice *c, int v);
 
-/** Registry name (alog_async_transports) of an ALOG_READERS_* value. */
-const char *alog_readers_name(int readers);
 
 /** The core's rows (options_table.c). */
 extern const alog_opt alog_core_options[];

@@ -203,21 +203,22 @@ static int set_intervals(alog_config *cfg, const alog_opt *o, const char *val,
     return ALOG_PARSE_OK;
 }
 
-static int add_exec(alog_config *cfg, const alog_opt *o, const char *val,
+static int add_exec(alog_commands *c, const alog_opt *o, const char *val,
                     const alog__perr *e)
 {
     if (val[0] == '\0')
         return alog__opt_bad_value(e, o, val, "must be a command");
-    if (cfg->async.n_exec >= 65536)
-        return alog__opt_bad_value(e, o, val, "too many commands (at most 65536)");
-    char **v = realloc(cfg->async.exec, (cfg->async.n_exec + 1) * sizeof *v);
+    if (c->n >= 65536)
+        return alog__opt_bad_value(e, o, val,
+                                   "too many commands (at most 65536)");
+    char **v = realloc(c->v, (c->n + 1) * sizeof *v);
     if (v == NULL)
         return alog__opt_bad(e, "--%s: out of memory", o->name);
-    cfg->async.exec = v;
+    c->v = v;
     char *dup = strdup(val);
     if (dup == NULL)
         return alog__opt_bad(e, "--%s: out of memory", o->name);
-    cfg->async.exec[cfg->async.n_exec++] = dup;
+    c->v[c->n++] = dup;
     return ALOG_PARSE_OK;
 }
 
@@ -330,7 +331,7 @@ int alog__opt_apply(alog_config *cfg, void *base, const alog_opt *o,
     case ALOG_OPT_INTERVALS:
         return set_intervals(cfg, o, val, e);
     case ALOG_OPT_EXEC:
-        return add_exec(cfg, o, val, e);
+        return add_exec((alog_commands *)(void *)field, o, val, e);
     case ALOG_OPT_RANGE:
         return set_range(cfg, o, val, e);
     case ALOG_OPT_HELP:

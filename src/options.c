@@ -150,6 +150,7 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
     alog__perr e = {.buf = err, .len = errlen,
               .prog = alog_options_prog(argc > 0 ? argv[0] : NULL)};
     int count_set = 0, duration_set = 0;
+    unsigned exec_set = 0; /* commands given */
     int i = 1;
 
     if (err != NULL && errlen > 0)
@@ -172,13 +173,19 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
         int core = f.base == (void *)cfg;
         count_set |= core && f.o->off == offsetof(alog_config, count);
         duration_set |= core && f.o->off == offsetof(alog_config, duration);
+        exec_set += rc == ALOG_PARSE_OK && f.o != NULL &&
+                    f.o->kind == ALOG_OPT_EXEC;
     }
     /* --duration alone means: stop by time, not by the default count; and
      * --exec commands run to their own end unless a count or a duration
      * is given (then each is ended after it, as the original did). */
-    if (rc == ALOG_PARSE_OK && !count_set &&
-        (duration_set || cfg->async.n_exec > 0))
+    if (rc == ALOG_PARSE_OK && !count_set && (duration_set || exec_set))
         cfg->count = 0;
+    /* Commands are producers whose lines carry no schedule, one each
+     * (a different --producers is said by the run: it names both). */
+    cfg->foreign = exec_set > 0;
+    if (exec_set > 0 && cfg->producers == 0)
+        cfg->producers = exec_set;
     /* Asked for by name, the TSC must be one that can be trusted. */
     if (rc == ALOG_PARSE_OK && cfg->clock == ALOG_CLOCK_TSC &&
         !alog_tsc_invariant())

@@ -35,15 +35,15 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
 void alog_options_usage(FILE *f, int model, const alog_optset *own,
                         const char *prog);
 
-/** Parse argv for `model` (no set of its own) into cfg, for the program
+/** Parse argv for `model` and its own set (NULL: none) into cfg, for the program
  * `name` (its installed name: --version says it whatever argv[0] is).
  * Returns -1 when the program goes on (cfg filled, the caller frees it).  Otherwise cfg is
  * freed and the exit status is returned: 0 after --help (usage on stdout)
  * or --version ("<prog> <version>" on stdout), 1 if that could not be
  * written (a closed or full stdout, said on stderr), 2 after a bad option
  * (its one-line message on stderr). */
-int alog_options_main(alog_config *cfg, int model, const char *name,
-                      int argc, char **argv);
+int alog_options_main(alog_config *cfg, int model, const alog_optset *own,
+                      const char *name, int argc, char **argv);
 
 /** What a parse verdict (ALOG_PARSE_*) means for the program `name`: when
  * `say`, prints the usage of `model` and own on stdout (HELP), "<name>

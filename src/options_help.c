@@ -222,13 +222,13 @@ int alog_options_verdict(int verdict, int model, const alog_optset *own,
     }
 }
 
-int alog_options_main(alog_config *cfg, int model, const char *name,
-                      int argc, char **argv)
+int alog_options_main(alog_config *cfg, int model, const alog_optset *own,
+                      const char *name, int argc, char **argv)
 {
     char err[512];
     int verdict =
-        alog_options_parse(cfg, model, NULL, argc, argv, err, sizeof err);
-    int status = alog_options_verdict(verdict, model, NULL, name,
+        alog_options_parse(cfg, model, own, argc, argv, err, sizeof err);
+    int status = alog_options_verdict(verdict, model, own, name,
                                       argc > 0 ? argv[0] : NULL, err, 1);
     if (status >= 0)
         alog_config_free(cfg);

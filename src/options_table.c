@@ -20,8 +20,6 @@
 
 #define F(field) offsetof(alog_config, field)
 
-static const alog_opt_choice wire_choices[] = {
-    {"text", ALOG_WIRE_TEXT}, {"binary", ALOG_WIRE_BINARY}, {NULL, 0}};
 static const alog_opt_choice clock_choices[] = {
     {"monotonic", ALOG_CLOCK_MONOTONIC},
     {"tsc", ALOG_CLOCK_TSC},
@@ -31,9 +29,6 @@ static const alog_opt_choice clock_choices[] = {
 static const alog_opt_choice phase_choices[] = {
     {"spread", ALOG_PHASE_SPREAD}, {"aligned", ALOG_PHASE_ALIGNED},
     {NULL, 0}};
-#define READERS_CHOICE(e, n) ALOG_OPT_CHOICE_OF(ALOG_READERS_, e, n)
-static const alog_opt_choice readers_choices[] = {
-    ALOG_READERS_MAP(READERS_CHOICE){NULL, 0}};
 static const alog_opt_choice format_choices[] = {
     {"table", ALOG_FMT_TABLE}, {"csv", ALOG_FMT_CSV}, {"json", ALOG_FMT_JSON},
     {NULL, 0}};
@@ -123,21 +118,9 @@ const alog_opt alog_core_options[] = {
      .help = "stop collecting when the records kept reach MIB mebibytes "
              "(or memory runs out) and report what was kept",
      .def = "no bound"},
-    {.name = "wire", .arg = "text|binary", .models = M_ASYNC | M_PROD,
-     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.wire),
-     .choices = wire_choices, .group = ALOG_OG_ASYNC,
-     .help = "record encoding on the pipes", .def = "text"},
-    {.name = "readers", .arg = ALOG_READERS_MAP(ALOG_OPT_ARG_OF) + 1,
-     .models = M_ASYNC,
-     .jobs = J_LOG, .kind = ALOG_OPT_CHOICE, .off = F(async.readers),
-     .choices = readers_choices, .group = ALOG_OG_ASYNC,
-     .help = "one epoll loop, one reader thread per pipe, or one io_uring "
-             "loop",
-     .def = "epoll"},
-    {.name = "exec", .arg = "CMD", .models = M_ASYNC, .jobs = J_LOG,
-     .kind = ALOG_OPT_EXEC, .off = F(async.exec), .group = ALOG_OG_ASYNC,
-     .help = "run CMD (sh -c); each of its output lines is a record; "
-             "repeatable, one producer each"},
+    {.name = "wire", .models = M_ASYNC | M_PROD, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "readers", .models = M_ASYNC, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "exec", .models = M_ASYNC, .kind = ALOG_OPT_ELSEWHERE},
     {.name = "collect", .models = M_MPI | M_OMP, .kind = ALOG_OPT_ELSEWHERE},
     {.name = "batch", .models = M_MPI, .kind = ALOG_OPT_ELSEWHERE},
     {.name = "flush-ms", .models = M_MPI, .kind = ALOG_OPT_ELSEWHERE},
@@ -197,14 +180,8 @@ const alog_opt alog_core_options[] = {
      .kind = ALOG_OPT_SET, .off = F(primes.no_baseline), .set = 1,
      .group = ALOG_OG_PRIMES,
      .help = "skip the serial baseline"},
-    {.name = "id", .arg = "I", .models = M_PROD, .jobs = J_LOG,
-     .kind = ALOG_OPT_INT, .off = F(producer.id), .ulo = 0, .uhi = 65535,
-     .group = ALOG_OG_PROD, .help = "this producer's index", .def = "0"},
-    {.name = "start-ns", .arg = "NS", .models = M_PROD, .jobs = J_LOG,
-     .kind = ALOG_OPT_I64, .off = F(producer.start_ns), .ulo = 0,
-     .uhi = INT64_MAX,
-     .group = ALOG_OG_PROD, .help = "CLOCK_MONOTONIC time of record 0",
-     .def = "now"},
+    {.name = "id", .models = M_PROD, .kind = ALOG_OPT_ELSEWHERE},
+    {.name = "start-ns", .models = M_PROD, .kind = ALOG_OPT_ELSEWHERE},
     {.name = "help", .shrt = 'h', .models = M_ALL, .jobs = J_BOTH,
      .kind = ALOG_OPT_HELP, .group = ALOG_OG_INFO,
      .help = "show this help and exit"},
@@ -216,8 +193,4 @@ const alog_opt alog_core_options[] = {
 const size_t alog_core_options_n =
     sizeof alog_core_options / sizeof alog_core_options[0];
 
-const char *alog_readers_name(int readers)
-{
-    return alog_opt_choice_name(readers_choices, readers);
-}
 

@@ -170,7 +170,8 @@ int alog_program_main(const alog_program *p, int argc, char **argv)
                              "(see --help)", job_names[cfg.job]);
             status = 2;
         } else {
-            if (root)
+            /* A producer's collector said them: its children need not. */
+            if (root && p->model != ALOG_MODEL_PRODUCER)
                 say_hooks(&d);
             status = alog_exit_status(run_job(p, j, &cfg, &d));
         }
@@ -178,5 +179,7 @@ int alog_program_main(const alog_program *p, int argc, char **argv)
     fflush(stdout);
     fflush(stderr);
     alog_config_free(&cfg);
+    if (p->options != NULL && p->options->fini != NULL)
+        p->options->fini(p->options->base);
     return status;
 }

@@ -58,11 +58,6 @@ static int cpu_split(alog_result *res, int64_t self_ns, int64_t children_ns)
     return rc;
 }
 
-unsigned alog_run_producers(const alog_config *cfg)
-{
-    return cfg->async.n_exec > 0 ? cfg->async.n_exec : alog_config_producers(cfg);
-}
-
 /* What the producers stamp with; for the TSC, this process's own
  * calibration as a sample (each producer calibrates and re-anchors its
  * own, alog_clock). */
@@ -104,7 +99,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
         rc = stamp_clock_header(res, cfg);
     unsigned n = alog_result_producers(res);
     for (unsigned i = 0; i < n; i++) {
-        if (cfg->async.n_exec > 0) {
+        if (cfg->foreign) {
             /* A command's lines are not paced by us; with --count each
              * command is ended after that many (0: it runs to its end). */
             alog_result_set_target(res, i, 0, cfg->count);
@@ -123,7 +118,7 @@ static int run_describe(alog_result *res, const alog_transport *t,
 static int reserve_lists(alog_result *res, const alog_config *cfg)
 {
     unsigned n = alog_result_producers(res), fast = 0;
-    if (cfg->count == 0 || cfg->async.n_exec > 0)
+    if (cfg->count == 0 || cfg->foreign)
         return 1;
     for (unsigned i = 0; i < n; i++)
         fast += alog_config_interval_ns(cfg, i) == 0;
@@ -243,7 +238,7 @@ int alog_run_transport(const alog_transport *t, const alog_config *cfg,
 {
     if (!t || !cfg || !env || !env->model || !out)
         return ALOG_EINVAL;
-    unsigned n = alog_run_producers(cfg);
+    unsigned n = alog_config_producers(cfg);
     if (n == 0)
         return ALOG_EINVAL;
     alog_result *res = alog_result_new(n);

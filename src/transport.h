@@ -13,6 +13,7 @@
 
 struct alog_mpi_setup;
 struct alog_omp_opts;
+struct alog_async_opts;
 struct alog_store;
 
 /** What a run gets besides its configuration.  The model fills the first
@@ -25,6 +26,8 @@ typedef struct alog_run_env {
                            ///< start-up counts from it); 0: at the open
     struct alog_mpi_setup *mpi;        ///< MPI: the collective set-up
     const struct alog_omp_opts *omp;   ///< OpenMP: the model's options
+    const struct alog_async_opts *async; ///< async: the model's options
+    int wire;              ///< ALOG_WIRE_* records travel on (pipes)
     /** For open(), one per producer: its list, the --collect-work and its
      * --journal block, bound by alog_run_transport (the transport copies
      * or points at them; they live until close() returns). */
@@ -49,10 +52,6 @@ typedef struct alog_transport {
      * start (alog_result_set_schedule): the run's window opens there. */
     int (*close)(void *ctx, alog_result *res);
 } alog_transport;
-
-/** The producers a run of cfg has: one per --exec command when there are
- * commands, else alog_config_producers. */
-unsigned alog_run_producers(const alog_config *cfg);
 
 /** Transports of the core library: "epoll", "threads" (pipes from child
  * producers) and "dummy" (in-process, deterministic: the test double). */

@@ -16,6 +16,7 @@
 
 typedef struct dummy_ctx {
     const alog_config *cfg;
+    int wire;       /* the wire whose sizes records get */
     unsigned n;
     uint64_t *sent; /* records each producer made */
     char *line;     /* encode scratch: a record's size on its wire */
@@ -30,11 +31,11 @@ static uint64_t dummy_count(const alog_config *cfg)
 static int dummy_open(void **ctx, const alog_config *cfg,
                       const alog_run_env *env, alog_result *res)
 {
-    (void)env;
     dummy_ctx *x = calloc(1, sizeof *x);
     if (!x)
         return ALOG_ENOMEM;
     x->cfg = cfg;
+    x->wire = env->wire;
     x->n = alog_result_producers(res);
     x->sent = calloc(x->n ? x->n : 1, sizeof *x->sent);
     x->line = malloc(ALOG_WIRE_MAX);
@@ -80,7 +81,7 @@ static int dummy_collect(void *ctx, alog_result *res, const atomic_int *stop)
             r->produce_ns = r->sched_ns + (int64_t)((k * 7 + p * 3) % 50) * 100;
             r->collect_ns = r->produce_ns + 5000 + (int64_t)(k % 13) * 1000;
             r->clock_ms = r->produce_ns / 1000000;
-            int b = alog_wire_encode(cfg->async.wire, r, cfg->payload, x->line,
+            int b = alog_wire_encode(x->wire, r, cfg->payload, x->line,
                                      ALOG_WIRE_MAX);
             r->bytes = b > 0 ? (uint32_t)b : 0;
             x->sent[p]++;

@@ -37,7 +37,9 @@ if(ALOG_FUZZ)
   set(fuzz_flags -fsanitize=fuzzer-no-link,address,undefined
       -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_library(alog_core_fuzz STATIC ${ALOG_CORE_SOURCES})
-  target_include_directories(alog_core_fuzz PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(alog_core_fuzz PUBLIC ${PROJECT_SOURCE_DIR}/src
+                             ${PROJECT_SOURCE_DIR}/src/primes
+                             ${PROJECT_SOURCE_DIR}/src/async)
   target_compile_options(alog_core_fuzz PRIVATE ${fuzz_flags})
   target_compile_definitions(alog_core_fuzz PRIVATE ALOG_BUILD_TYPE="fuzz")
   target_link_libraries(alog_core_fuzz PUBLIC Threads::Threads m)

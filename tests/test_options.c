@@ -13,6 +13,7 @@
 
 #include "alog.h"
 #include "options.h"
+#include "options_async.h"
 #include "options_mpi.h"
 #include "options_omp.h"
 
@@ -36,18 +37,26 @@ static const char *prog_of(int model)
  * models (their programs own them the same way). */
 static alog_mpi_opts mpi_opts_;
 static alog_omp_opts omp_opts_;
+static alog_async_opts async_opts_;
+static alog_producer_opts prod_opts_;
 
-/* The model's own option set, as its program passes it. */
+/* The model's own option set, as its program passes it (what the async
+ * set holds from the last parse is freed first). */
 static const alog_optset *own_for(int model)
 {
-    static alog_optset mpi_set, omp_set;
+    static alog_optset mpi_set, omp_set, async_set, prod_set;
     mpi_set = alog_mpi_optset(&mpi_opts_);
     omp_set = alog_omp_optset(&omp_opts_);
+    alog_async_opts_free(&async_opts_);
+    async_set = alog_async_optset(&async_opts_);
+    prod_set = alog_producer_optset(&prod_opts_);
     if (model == ALOG_MODEL_MPI)
         return &mpi_set;
     if (model == ALOG_MODEL_OMP)
         return &omp_set;
-    return NULL;
+    if (model == ALOG_MODEL_ASYNC)
+        return &async_set;
+    return &prod_set;
 }
 
 /* Parse a NULL-terminated list of words (argv[0] is the model's program). */
@@ -111,10 +120,12 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(cfg->count, 10);
     assert_true(cfg->duration == 0);
     assert_int_equal(cfg->payload, 0);
-    assert_int_equal(cfg->async.wire, ALOG_WIRE_TEXT);
-    assert_int_equal(cfg->async.readers, ALOG_READERS_EPOLL);
-    assert_null(cfg->async.exec);
-    assert_int_equal(cfg->async.n_exec, 0);
+    if (model == ALOG_MODEL_ASYNC) {
+        assert_int_equal(async_opts_.wire, ALOG_WIRE_TEXT);
+        assert_int_equal(async_opts_.readers, ALOG_READERS_EPOLL);
+        assert_null(async_opts_.exec.v);
+        assert_int_equal(async_opts_.exec.n, 0);
+    }
     assert_int_equal(cfg->format, ALOG_FMT_TABLE);
     assert_int_equal(cfg->show, ALOG_SHOW_AUTO);
     assert_null(cfg->output);
@@ -127,8 +138,11 @@ static void check_defaults(const alog_config *cfg, int model)
     assert_int_equal(cfg->primes.schedule, ALOG_SCHED_STATIC);
     assert_int_equal(cfg->primes.processes, 0);
     assert_int_equal(cfg->primes.no_baseline, 0);
-    assert_int_equal(cfg->producer.id, 0);
-    assert_int_equal(cfg->producer.start_ns, 0);
+    if (model == ALOG_MODEL_PRODUCER) {
+        assert_int_equal(prod_opts_.wire, ALOG_WIRE_TEXT);
+        assert_int_equal(prod_opts_.id, 0);
+        assert_int_equal(prod_opts_.start_ns, 0);
+    }
     assert_int_equal(alog_config_producers(cfg), 4);
     assert_int_equal(alog_config_interval_ns(cfg, 0), 200000000);
     assert_int_equal(alog_config_interval_ns(cfg, 1), 100000000);
@@ -253,16 +267,16 @@ static void test_every_option(void **state)
     BOTH(PROD, NOJOB, "--fail-after", "5",
          assert_int_equal(cfg->fail_after, 5));
     BOTH(A, NOJOB, "--wire", "binary",
-         assert_int_equal(cfg->async.wire, ALOG_WIRE_BINARY));
+         assert_int_equal(async_opts_.wire, ALOG_WIRE_BINARY));
     BOTH(PROD, NOJOB, "--wire", "text",
-         assert_int_equal(cfg->async.wire, ALOG_WIRE_TEXT));
+         assert_int_equal(prod_opts_.wire, ALOG_WIRE_TEXT));
     BOTH(A, NOJOB, "--readers", "threads",
-         assert_int_equal(cfg->async.readers, ALOG_READERS_THREADS));
+         assert_int_equal(async_opts_.readers, ALOG_READERS_THREADS));
     BOTH(A, NOJOB, "--readers", "uring",
-         assert_int_equal(cfg->async.readers, ALOG_READERS_URING));
+         assert_int_equal(async_opts_.readers, ALOG_READERS_URING));
     BOTH(A, NOJOB, "--exec", "echo 1 2", {
-        assert_int_equal(cfg->async.n_exec, 1);
-        assert_string_equal(cfg->async.exec[0], "echo 1 2");
+        assert_int_equal(async_opts_.exec.n, 1);
+        assert_string_equal(async_opts_.exec.v[0], "echo 1 2");
         assert_int_equal(alog_config_producers(cfg), 1);
     });
     BOTH(MPI, NOJOB, "--collect", "blocking",
@@ -304,9 +318,9 @@ static void test_every_option(void **state)
     BOTH(OMP, "primes", "--schedule", "dynamic",
          assert_int_equal(cfg->primes.schedule, ALOG_SCHED_DYNAMIC));
     BOTH(PROD, NOJOB, "--id", "65535",
-         assert_int_equal(cfg->producer.id, 65535));
+         assert_int_equal(prod_opts_.id, 65535));
     BOTH(PROD, "log", "--start-ns", "123456789012",
-         assert_int_equal(cfg->producer.start_ns, INT64_C(123456789012)));
+         assert_int_equal(prod_opts_.start_ns, INT64_C(123456789012)));
 }
 
 static void test_flags_and_shorts(void **state)
@@ -352,10 +366,10 @@ static void test_flags_and_shorts(void **state)
     assert_int_equal(parse(&cfg, A, err, "--exec", "a", "--exec=b c",
                            "--exec", "d", NULL),
                      ALOG_PARSE_OK);
-    assert_int_equal(cfg.async.n_exec, 3);
-    assert_string_equal(cfg.async.exec[0], "a");
-    assert_string_equal(cfg.async.exec[1], "b c");
-    assert_string_equal(cfg.async.exec[2], "d");
+    assert_int_equal(async_opts_.exec.n, 3);
+    assert_string_equal(async_opts_.exec.v[0], "a");
+    assert_string_equal(async_opts_.exec.v[1], "b c");
+    assert_string_equal(async_opts_.exec.v[2], "d");
     assert_int_equal(alog_config_producers(&cfg), 3);
     alog_config_free(&cfg);
 
@@ -1019,7 +1033,7 @@ static int run_main(alog_config *cfg, int model, captured *cap, ...)
     /* The installed name, as each program gives it. */
     const char *base = strrchr(prog_of(model), '/');
     base = base ? base + 1 : prog_of(model);
-    int rc = alog_options_main(cfg, model, base, argc, argv);
+    int rc = alog_options_main(cfg, model, own_for(model), base, argc, argv);
     fflush(stdout);
     fflush(stderr);
     restore(to, STDOUT_FILENO, so, cap->out, sizeof cap->out);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "options.h"
+#include "options_async.h"
 #include "transport.h"
 #ifdef ALOG_TEST_MPI
 #include "mpi_model.h"

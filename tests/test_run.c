@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "options_async.h"
 #include "pipes.h"
 #include "transport.h"
 
@@ -82,8 +83,10 @@ static void config(alog_config *cfg, unsigned n, uint64_t count)
 
 /* ---- registry ------------------------------------------------------------ */
 
-/* The async model's run env, messages discarded. */
-static const alog_run_env async_env = {.model = "async"};
+/* The async model's options and run env, messages discarded. */
+static alog_async_opts async_opts = {.wire = ALOG_WIRE_TEXT};
+static const alog_run_env async_env = {.model = "async",
+                                       .async = &async_opts};
 
 static void test_registry(void **state)
 {
@@ -332,11 +335,13 @@ static void run_exec(const alog_transport *t)
     config(&cfg, 0, 0);
     char *cmds[] = {"seq 1 5000", "printf 'Clock 1603450000000 from 7\\nb'",
                     "exit 4"};
-    cfg.async.exec = cmds;
-    cfg.async.n_exec = 3;
+    alog_async_opts ao = {.exec = {.v = cmds, .n = 3}};
+    alog_run_env env = {.model = "async", .async = &ao};
+    cfg.producers = 3; /* one per command, as alog_run_async counts them */
+    cfg.foreign = 1;
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(t, &cfg, &async_env, f);
+    int rc = alog_run_transport(t, &cfg, &env, f);
     assert_int_equal(rc, ALOG_ESHORT);
     csv_summary s;
     summarise(f, &s);
@@ -349,8 +354,6 @@ static void run_exec(const alog_transport *t)
     assert_int_equal(s.code[2], 4);
     assert_int_equal(s.events, 5002);
     fclose(f);
-    cfg.async.exec = NULL;
-    cfg.async.n_exec = 0;
     alog_config_free(&cfg);
 }
 
@@ -376,14 +379,15 @@ static void run_producers(const alog_transport *t, int wire, double interval)
     }
     alog_config cfg;
     config(&cfg, 3, interval > 0 ? 20 : 5000);
-    cfg.async.wire = wire;
+    alog_async_opts ao = {.wire = wire};
+    alog_run_env env = {.model = "async", .async = &ao, .wire = wire};
     double iv[1] = {interval};
     cfg.intervals = iv;
     cfg.n_intervals = 1;
     cfg.fail_after = interval > 0 ? 4 : -1;
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = alog_run_transport(t, &cfg, &async_env, f);
+    int rc = alog_run_transport(t, &cfg, &env, f);
     csv_summary s;
     summarise(f, &s);
     if (interval > 0) {

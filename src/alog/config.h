@@ -27,7 +27,6 @@ enum alog_phase {
     ALOG_PHASE_ALIGNED = 1, ///< every producer's record 0 at the start
 };
 
-/** The async model's options (alog-async; wire also alog-producer). */
 /** The async collectors, the one list: XX(ENUM, name).  It makes the enum
  * (ALOG_READERS_<ENUM>), --readers' choices and argument, and the
  * registry (alog_async_transports: alog_transport_<name>); a transport's
@@ -40,14 +39,6 @@ enum alog_phase {
 #define ALOG__READERS_ENUM(e, n) ALOG_READERS_##e,
 /** The async collectors (--readers), from ALOG_READERS_MAP. */
 enum alog_readers { ALOG_READERS_MAP(ALOG__READERS_ENUM) };
-/** alog_config.async: options of the async model. */
-typedef struct alog_async_opts {
-    int wire;     ///< ALOG_WIRE_*
-    int readers;  ///< ALOG_READERS_*: the transport, by its registry name
-    char **exec;  ///< --exec commands, one producer each
-    unsigned n_exec; ///< commands in exec
-} alog_async_opts;
-
 /** The primes job's options (every collecting program). */
 enum alog_schedule { ALOG_SCHED_STATIC = 0, ALOG_SCHED_DYNAMIC = 1 };
 /** alog_config.primes: options of the primes job. */
@@ -61,12 +52,6 @@ typedef struct alog_primes_opts {
     int processes;               ///< async: parts in child processes
     int no_baseline;             ///< skip the serial baseline
 } alog_primes_opts;
-
-/** The alog-producer program's own options. */
-typedef struct alog_producer_opts {
-    int id;           ///< this producer's index
-    int64_t start_ns; ///< schedule start, CLOCK_MONOTONIC (0: now)
-} alog_producer_opts;
 
 /** Everything a run is asked to do: the options every model shares, then
  * the core's models' own parts.  The MPI and OpenMP models keep theirs in
@@ -95,9 +80,9 @@ typedef struct alog_config {
     int show;               ///< ALOG_SHOW_*: records + timeline or report only
     const char *output;     ///< report file, NULL: stdout
     const char *journal;    ///< --journal FILE: records as collected; NULL
-    alog_async_opts async;  ///< the async model's
     alog_primes_opts primes; ///< the primes job's
-    alog_producer_opts producer; ///< alog-producer's
+    int foreign;            ///< the producers are commands (--exec) whose
+                            ///< lines carry no schedule: one per command
 } alog_config;
 
 /** Defaults of the original experiment's final logger: 4 producers at

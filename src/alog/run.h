@@ -18,10 +18,13 @@ typedef struct alog_run_io {
     struct alog_journal *journal; ///< --journal's file, or NULL
 } alog_run_io;
 
-/** The async model: children + pipes + epoll or reader threads.  Writes the
- * report to io->out (and the records to io->journal) and messages to
- * diag; returns an ALOG_E* code (see alog_exit_status). */
-int alog_run_async(const alog_config *cfg, const alog_run_io *io,
-                   const alog_diag *diag);
+struct alog_async_opts;
+
+/** The async model: children + pipes + epoll or reader threads, as opts
+ * (its own options, options_async.h) say.  Writes the report to io->out
+ * (and the records to io->journal) and messages to diag; returns an
+ * ALOG_E* code (see alog_exit_status). */
+int alog_run_async(const alog_config *cfg, const struct alog_async_opts *opts,
+                   const alog_run_io *io, const alog_diag *diag);
 
 #endif

@@ -29,8 +29,8 @@ static void fmt_seconds(char *buf, size_t cap, int64_t ns)
 }
 
 static int spawn_producer(alog__child *c, const char *path,
-                          const alog_config *cfg, unsigned i, unsigned n,
-                          int64_t start_ns, int flags)
+                          const alog_config *cfg, int wire, unsigned i,
+                          unsigned n, int64_t start_ns, int flags)
 {
     char a_id[16], a_int[32], a_count[24], a_dur[40], a_payload[16],
         a_work[24], a_fail[24], a_start[24];
@@ -56,7 +56,7 @@ static int spawn_producer(alog__child *c, const char *path,
         argv[k++] = a_dur;
     }
     argv[k++] = "--wire";
-    argv[k++] = cfg->async.wire == ALOG_WIRE_BINARY ? "binary" : "text";
+    argv[k++] = wire == ALOG_WIRE_BINARY ? "binary" : "text";
     if (cfg->clock != ALOG_CLOCK_MONOTONIC) {
         argv[k++] = "--clock";
         argv[k++] = cfg->clock == ALOG_CLOCK_TSC ? "tsc" : "auto";
@@ -87,13 +87,13 @@ static int spawn_producer(alog__child *c, const char *path,
 }
 
 /* Child i could not start: say which and why, end the ones before it. */
-static int start_failed(alog__pipes *p, const alog_config *cfg, unsigned i,
-                        const char *path, int rc)
+static int start_failed(alog__pipes *p, const alog_async_opts *ao,
+                        unsigned i, const char *path, int rc)
 {
     int e = errno;
     char why[256];
     alog_say(p->diag, "cannot start producer %u (%s): %s", i,
-             p->foreign ? cfg->async.exec[i] : path,
+             p->foreign ? ao->exec.v[i] : path,
              alog_reason(rc, why, sizeof why));
     for (unsigned j = 0; j < i; j++) {
         close(p->child[j].fd);
@@ -110,14 +110,15 @@ static int start_failed(alog__pipes *p, const alog_config *cfg, unsigned i,
 
 /* Child i is up: where it is, and from when its silence counts (the first
  * record's due time; a command's from its start). */
-static void started(alog__pipes *p, const alog_config *cfg, alog_result *res,
-                    unsigned i, int64_t start_ns)
+static void started(alog__pipes *p, const alog_config *cfg,
+                    const alog_async_opts *ao, alog_result *res, unsigned i,
+                    int64_t start_ns)
 {
     char where[64];
     snprintf(where, sizeof where, "pid %ld", (long)p->child[i].pid);
     /* "where" is decoration: a failed copy loses nothing */
     (void)alog_result_set_where(res, i,
-                                p->foreign ? cfg->async.exec[i] : where);
+                                p->foreign ? ao->exec.v[i] : where);
     alog_result_set_origin(res, i, p->child[i].pid);
     p->child[i].stall_ns = alog_config_stall_ns(cfg, i);
     p->child[i].heard_ns = p->foreign ? alog_now_ns() : start_ns;
@@ -161,14 +162,15 @@ static void take_startup_cpu(alog__pipes *p, int64_t start_ns)
     }
 }
 
-int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
-                      int flags, const alog_diag *d)
+int alog__pipes_start(alog__pipes *p, const alog_config *cfg,
+                      const alog_async_opts *ao, alog_result *res, int flags,
+                      const alog_diag *d)
 {
     char path[4096] = "";
     memset(p, 0, sizeof *p);
     p->n = alog_result_producers(res);
     p->diag = d;
-    p->foreign = cfg->async.n_exec > 0;
+    p->foreign = ao->exec.n > 0;
     if (p->n == 0)
         return ALOG_EINVAL;
     int rc = prepare(p, cfg, path, sizeof path);
@@ -191,12 +193,12 @@ int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
     int64_t start_ns = alog_now_ns() + lead;
     for (unsigned i = 0; i < p->n; i++) {
         rc = p->foreign
-                 ? alog__spawn_shell(&p->child[i], cfg->async.exec[i], flags)
-                 : spawn_producer(&p->child[i], path, cfg, i, p->n, start_ns,
+                 ? alog__spawn_shell(&p->child[i], ao->exec.v[i], flags)
+                 : spawn_producer(&p->child[i], path, cfg, ao->wire, i, p->n, start_ns,
                                   flags);
         if (rc != 0)
-            return start_failed(p, cfg, i, path, rc);
-        started(p, cfg, res, i, start_ns);
+            return start_failed(p, ao, i, path, rc);
+        started(p, cfg, ao, res, i, start_ns);
     }
     int64_t dur_ns = 0;
     if (!p->foreign && cfg->duration > 0 &&

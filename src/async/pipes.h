@@ -6,6 +6,7 @@
 #define ALOG_ASYNC_PIPES_H
 
 #include "child.h"
+#include "options_async.h"
 #include "transport.h"
 
 /* The children of one async run (the ctx core of both pipe transports). */
@@ -32,8 +33,9 @@ typedef struct alog__pipes {
  * for commands, once they are started), and return just before it, with
  * every producer's start-up CPU taken; sets each producer's "where".
  * On failure nothing is left running and d has said why. */
-int alog__pipes_start(alog__pipes *p, const alog_config *cfg, alog_result *res,
-                     int flags, const alog_diag *d);
+int alog__pipes_start(alog__pipes *p, const alog_config *cfg,
+                      const alog_async_opts *ao, alog_result *res, int flags,
+                      const alog_diag *d);
 /* Call on every collector wake-up (at least every 100 ms).  A producer
  * silent for its stall time, or still running a grace period after the
  * duration is over, is cut off: marked stalled and killed with its

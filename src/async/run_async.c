@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "options_async.h"
 #include "pipes.h"
 
 #define REGISTRY_ENTRY(e, n) &alog_transport_##n,
@@ -54,8 +54,9 @@ int alog__pipes_describe(alog_result *res, const alog_config *cfg,
     int rc = alog_result_header(res, "readers", "%s", readers);
     if (rc == 0)
         rc = alog_result_header(res, "wire", "%s",
-                                cfg->async.wire == ALOG_WIRE_BINARY ? "binary"
-                                                              : "text");
+                                env->wire == ALOG_WIRE_BINARY
+                                    ? "binary"
+                                    : "text");
     if (rc == 0)
         rc = alog_oversubscribed(res, env->diag,
                                  alog_config_producers(cfg) + 1,
@@ -78,11 +79,15 @@ static rlim_t files_needed(unsigned n)
     return (rlim_t)n + 16;
 }
 
-int alog_run_async(const alog_config *cfg, const alog_run_io *io,
-                   const alog_diag *diag)
+int alog_run_async(const alog_config *cfg, const alog_async_opts *ao,
+                   const alog_run_io *io, const alog_diag *diag)
 {
-    unsigned n = alog_run_producers(cfg);
-    if (cfg->async.n_exec > 0 && cfg->producers > 0 && cfg->producers != n) {
+    /* With commands, one producer each: the run counts them. */
+    alog_config run = *cfg; /* shallow */
+    unsigned n = ao->exec.n > 0 ? ao->exec.n : alog_config_producers(cfg);
+    run.producers = n;
+    run.foreign = ao->exec.n > 0;
+    if (ao->exec.n > 0 && cfg->producers > 0 && cfg->producers != n) {
         /* Each command is one producer: a different count is a mistake. */
         alog_say(diag,
                  "--producers '%u': --exec gives %u producer(s), one per "
@@ -102,11 +107,11 @@ int alog_run_async(const alog_config *cfg, const alog_run_io *io,
             rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < files_needed(n)) {
             unsigned long long need = files_needed(n);
             unsigned long long lim = rl.rlim_cur;
-            if (cfg->async.n_exec > 0)
+            if (ao->exec.n > 0)
                 alog_say(diag,
                          "--exec '%s': %u commands need %llu open files, the "
                          "limit is %llu (ulimit -n) (see --help)",
-                         cfg->async.exec[n - 1], n, need, lim);
+                         ao->exec.v[n - 1], n, need, lim);
             else
                 alog_say(diag,
                          "--producers '%u': needs %llu open files, the limit "
@@ -116,10 +121,11 @@ int alog_run_async(const alog_config *cfg, const alog_run_io *io,
         }
     }
     const alog_transport *t = alog_transport_find(
-        alog_async_transports, alog_readers_name(cfg->async.readers));
+        alog_async_transports, alog_readers_name(ao->readers));
     if (t == NULL)
         return ALOG_EINVAL;
     alog_run_env env = {.model = "async", .diag = diag,
-                        .journal = io->journal};
-    return alog_run_transport(t, cfg, &env, io->out);
+                        .journal = io->journal, .async = ao,
+                        .wire = ao->wire};
+    return alog_run_transport(t, &run, &env, io->out);
 }

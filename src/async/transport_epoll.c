@@ -80,10 +80,10 @@ static int epoll_open(void **ctx, const alog_config *cfg,
                                    : x->want;
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
-        alog_decoder_init(&x->p[i].dec, cfg->async.wire, cfg->async.n_exec > 0, i);
+        alog_decoder_init(&x->p[i].dec, env->wire, cfg->foreign, i);
         x->p[i].store = env->stores[i];
     }
-    int rc = alog__pipes_start(&x->pipes, cfg, res, ALOG__SPAWN_NONBLOCK,
+    int rc = alog__pipes_start(&x->pipes, cfg, env->async, res, ALOG__SPAWN_NONBLOCK,
                               env->diag);
     if (rc != 0) {
         x->pipes.n = n;

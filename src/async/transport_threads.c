@@ -152,7 +152,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
                                    : x->want;
     /* Non-blocking only so that a read after a full one never waits
      * where the give-up flag cannot be seen; the thread waits in poll. */
-    int rc = alog__pipes_start(&x->pipes, cfg, res, ALOG__SPAWN_NONBLOCK,
+    int rc = alog__pipes_start(&x->pipes, cfg, env->async, res, ALOG__SPAWN_NONBLOCK,
                               env->diag);
     x->pipes.n = n;
     if (rc != 0) {
@@ -178,7 +178,7 @@ static int threads_open(void **ctx, const alog_config *cfg,
         r->x = x;
         r->fd = x->pipes.child[i].fd;
         r->store = env->stores[i];
-        alog_decoder_init(&r->dec, cfg->async.wire, cfg->async.n_exec > 0, i);
+        alog_decoder_init(&r->dec, env->wire, cfg->foreign, i);
         r->dec.wire_id = alog__pipes_wire_id(&x->pipes, i);
         int e = pthread_create(&r->th, &ta, reader_main, r);
         if (e != 0) {

@@ -205,8 +205,8 @@ static int uring_open(void **ctx, const alog_config *cfg,
     x->pipes.n = n; /* for uring_free on a failed start */
     for (unsigned i = 0; i < n; i++) {
         x->p[i].fd = -1;
-        alog_decoder_init(&x->p[i].dec, cfg->async.wire,
-                          cfg->async.n_exec > 0, i);
+        alog_decoder_init(&x->p[i].dec, env->wire, cfg->foreign,
+                          i);
         x->p[i].store = env->stores[i];
     }
 
@@ -224,7 +224,7 @@ static int uring_open(void **ctx, const alog_config *cfg,
         alog__uring_free(x, NULL);
         return ALOG_ENOMEM;
     }
-    int rc = alog__pipes_start(&x->pipes, cfg, res, 0, env->diag);
+    int rc = alog__pipes_start(&x->pipes, cfg, env->async, res, 0, env->diag);
     if (rc != 0) {
         x->pipes.n = n;
         alog__uring_free(x, NULL);

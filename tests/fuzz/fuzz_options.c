@@ -16,6 +16,7 @@
 #include "alog.h"
 #include "fuzz.h"
 #include "options.h"
+#include "options_async.h"
 #include "options_mpi.h"
 #include "options_omp.h"
 
@@ -29,12 +30,27 @@ static const char *const progs[4] = {"alog-async", "alog-producer",
 
 static alog_mpi_opts mpi_opts;
 static alog_omp_opts omp_opts;
+static alog_async_opts async_opts;
+static alog_producer_opts prod_opts;
+
+/* What the async options hold is freed before the next parse. */
+static void own_free(void)
+{
+    alog_async_opts_free(&async_opts);
+}
 
 static int parse(int m, int argc, char **argv, alog_config *cfg, char *err)
 {
     alog_optset set;
     const alog_optset *own = NULL;
-    if (models[m] == ALOG_MODEL_MPI) {
+    own_free();
+    if (models[m] == ALOG_MODEL_ASYNC) {
+        set = alog_async_optset(&async_opts);
+        own = &set;
+    } else if (models[m] == ALOG_MODEL_PRODUCER) {
+        set = alog_producer_optset(&prod_opts);
+        own = &set;
+    } else if (models[m] == ALOG_MODEL_MPI) {
         set = alog_mpi_optset(&mpi_opts);
         own = &set;
     } else if (models[m] == ALOG_MODEL_OMP) {
@@ -56,7 +72,7 @@ static void check_bad(const char *err, const char *prog)
                                           tail) == 0));
 }
 
-static void check_ranges(const alog_config *c)
+static void check_ranges(const alog_config *c, int model)
 {
     FUZZ_CHECK(c->producers <= 65536);
     FUZZ_CHECK(c->n_intervals >= 1 && c->intervals != NULL);
@@ -71,7 +87,7 @@ static void check_ranges(const alog_config *c)
         FUZZ_CHECK(c->rate == 0 || ns >= 1); /* a rate is never unthrottled */
     }
     FUZZ_CHECK(c->count <= (UINT64_C(1) << 63));
-    FUZZ_CHECK(c->count >= 1 || c->duration > 0 || c->async.n_exec > 0);
+    FUZZ_CHECK(c->count >= 1 || c->duration > 0 || c->foreign);
     FUZZ_CHECK(c->duration >= 0 && c->duration <= 31536000.0);
     FUZZ_CHECK(c->payload <= ALOG_WIRE_MAX);
     FUZZ_CHECK(c->work <= UINT64_C(1000000000000));
@@ -79,15 +95,22 @@ static void check_ranges(const alog_config *c)
     FUZZ_CHECK(c->fail_after >= -1);
     FUZZ_CHECK(c->format >= ALOG_FMT_TABLE && c->format <= ALOG_FMT_JSON);
     FUZZ_CHECK(c->show >= ALOG_SHOW_AUTO && c->show <= ALOG_SHOW_REPORT);
-    FUZZ_CHECK(c->async.wire == ALOG_WIRE_TEXT ||
-               c->async.wire == ALOG_WIRE_BINARY);
+    if (model == ALOG_MODEL_ASYNC)
+        FUZZ_CHECK(async_opts.wire == ALOG_WIRE_TEXT ||
+                   async_opts.wire == ALOG_WIRE_BINARY);
+    if (model == ALOG_MODEL_PRODUCER)
+        FUZZ_CHECK(prod_opts.wire == ALOG_WIRE_TEXT ||
+                   prod_opts.wire == ALOG_WIRE_BINARY);
     FUZZ_CHECK(c->output == NULL || c->output[0] != '\0');
-    for (unsigned i = 0; i < c->async.n_exec; i++)
-        FUZZ_CHECK(c->async.exec[i][0] != '\0');
+    FUZZ_CHECK(c->foreign == (model == ALOG_MODEL_ASYNC && async_opts.exec.n > 0));
+    for (unsigned i = 0; model == ALOG_MODEL_ASYNC && i < async_opts.exec.n; i++)
+        FUZZ_CHECK(async_opts.exec.v[i][0] != '\0');
     FUZZ_CHECK(c->primes.range_lo <= c->primes.range_hi);
     FUZZ_CHECK(c->primes.parts <= 65536);
-    FUZZ_CHECK(c->producer.id >= 0 && c->producer.id <= 65535);
-    FUZZ_CHECK(c->producer.start_ns >= 0);
+    if (model == ALOG_MODEL_PRODUCER) {
+        FUZZ_CHECK(prod_opts.id >= 0 && prod_opts.id <= 65535);
+        FUZZ_CHECK(prod_opts.start_ns >= 0);
+    }
 }
 
 /* The log job's numbers written back as options parse to the same. */
@@ -184,11 +207,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_bad(err, progs[m]);
     } else if (v == ALOG_PARSE_OK) {
         FUZZ_CHECK(cfg.model == models[m]);
-        check_ranges(&cfg);
-        if (cfg.job == ALOG_JOB_LOG && cfg.async.n_exec == 0)
+        check_ranges(&cfg, models[m]);
+        if (cfg.job == ALOG_JOB_LOG && !cfg.foreign)
             check_round_trip(m, &cfg);
     }
     alog_config_free(&cfg);
+    own_free();
     free(buf);
     return 0;
 }
