@@ -32,11 +32,18 @@ alog_add_case(loss_tail LABELS loss faults async PROCESSORS 2
 # that is offered (collected/offered within 2% of 1: the window starts at
 # the first due record, not at spawn or MPI_Init).
 set(W_ARGS --rate 1000 --duration 0.2 --format csv --timeline)
+# A sanitizer slows the collector several times over (thread: 5-15x) on
+# 2 shared cores: the 2% band is a property of the real build; there the
+# counts, the window and loss are still checked, the ratio within 10%.
+set(W_RATIO 0.98:1.02)
+if(ALOG_SANITIZE)
+  set(W_RATIO 0.9:1.1)
+endif()
 set(W_CHECK --check "--producers 4 --count 200"
   --header "window=^first record due to last record collected"
   --header "cpu_window=." --header "phase=^spread$"
   --lines-re "^record,1,0,250000,:1" --lines-re "^record,3,0,750000,:1"
-  --total collected_ratio=0.98:1.02 --total expected=800:800
+  --total collected_ratio=${W_RATIO} --total expected=800:800
   --total lost=0:0)
 foreach(readers ${ALOG_ASYNC_READERS})
   alog_add_case(loss_window_${readers} LABELS loss async PROCESSORS 4
