@@ -63,7 +63,7 @@ enum alog_opt_group {
 /** A transport family's one list (XX(ENUM, name)) as the choices of its
  * option row: {"name", prefix ## ENUM}, ... */
 #define ALOG_OPT_CHOICE_OF(prefix, e, n) {#n, prefix##e},
-/** The same list as the row's "a|b|c" argument: MAP(ALOG_OPT_ARG_OF) + 1
+/** The same list as the row's "a|b|c" argument: &(MAP(ALOG_OPT_ARG_OF))[1]
  * (the list starts with a '|'). */
 #define ALOG_OPT_ARG_OF(e, n) "|" #n
 
