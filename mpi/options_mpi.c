@@ -17,7 +17,7 @@ static const alog_opt_choice batch_words[] = {
     {NULL, 0}};
 
 static const alog_opt rows[] = {
-    {.name = "collect", .arg = &(ALOG_MPI_COLLECT_MAP(ALOG_OPT_ARG_OF))[1],
+    {.name = "collect", .arg = ALOG_OPT_ARG_LIST(ALOG_MPI_COLLECT_MAP),
      .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,

@@ -12,7 +12,7 @@ static const alog_opt_choice collect_choices[] = {
     ALOG_OMP_COLLECT_MAP(COLLECT_CHOICE){NULL, 0}};
 
 static const alog_opt rows[] = {
-    {.name = "collect", .arg = &(ALOG_OMP_COLLECT_MAP(ALOG_OPT_ARG_OF))[1],
+    {.name = "collect", .arg = ALOG_OPT_ARG_LIST(ALOG_OMP_COLLECT_MAP),
      .models = ALOG_MODEL_OMP,
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,

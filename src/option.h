@@ -63,9 +63,10 @@ enum alog_opt_group {
 /** A transport family's one list (XX(ENUM, name)) as the choices of its
  * option row: {"name", prefix ## ENUM}, ... */
 #define ALOG_OPT_CHOICE_OF(prefix, e, n) {#n, prefix##e},
-/** The same list as the row's "a|b|c" argument: &(MAP(ALOG_OPT_ARG_OF))[1]
- * (the list starts with a '|'). */
+/** One "|name" piece of a family's list (ALOG_OPT_ARG_LIST joins them). */
 #define ALOG_OPT_ARG_OF(e, n) "|" #n
+/** A family's list as the row's "a|b|c" argument: past the leading '|'. */
+#define ALOG_OPT_ARG_LIST(MAP) (&(MAP(ALOG_OPT_ARG_OF))[1])
 
 /** What an ALOG_OPT_EXEC row fills: the commands given, in order. */
 typedef struct alog_commands {

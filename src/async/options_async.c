@@ -19,7 +19,7 @@ static const alog_opt async_rows[] = {
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_CHOICE, .off = A(wire),
      .choices = wire_choices, .group = ALOG_OG_ASYNC,
      .help = "record encoding on the pipes", .def = "text"},
-    {.name = "readers", .arg = &(ALOG_READERS_MAP(ALOG_OPT_ARG_OF))[1],
+    {.name = "readers", .arg = ALOG_OPT_ARG_LIST(ALOG_READERS_MAP),
      .models = ALOG_MODEL_ASYNC, .jobs = ALOG_J_LOG, .kind = ALOG_OPT_CHOICE,
      .off = A(readers), .choices = readers_choices, .group = ALOG_OG_ASYNC,
      .help = "one epoll loop, one reader thread per pipe, or one io_uring "
