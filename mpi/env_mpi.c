@@ -104,7 +104,11 @@ const char *alog_mpi_thread_name(int level)
 int alog_mpi_thread_needed(int collect)
 {
     (void)collect; /* both modes call MPI from the main thread only */
+#ifdef ALOG_SMPI
+    return MPI_THREAD_SINGLE; /* SMPI grants single: a rank has no threads */
+#else
     return MPI_THREAD_FUNNELED;
+#endif
 }
 
 /* Does another host (another leader) go by the same name as rank r's? */
