@@ -11,6 +11,19 @@
 #include "mpi_model.h"
 #include "wire_mpi.h"
 
+#ifdef ALOG_SMPI
+/* SimGrid's SMPI has no MPI_T: the default limit, said as such. */
+unsigned alog_mpi_batch_auto(const alog_mpi_rankinfo *info, int size,
+                             size_t rb, char *why, size_t cap)
+{
+    (void)info;
+    (void)size;
+    snprintf(why, cap, "default %u (simulated: SMPI has no MPI_T) - %u header",
+             ALOG_MPI_EAGER_DEFAULT, ALOG_MPI_EAGER_MARGIN);
+    return alog_mpi_batch_fit(ALOG_MPI_EAGER_DEFAULT, rb, ALOG_MPI_EAGER_MARGIN);
+}
+#else
+
 /* The control variable `name` (no object binding), or -1. */
 static int cvar_find(const char *name, MPI_Datatype *type)
 {
@@ -174,3 +187,4 @@ unsigned alog_mpi_batch_auto(const alog_mpi_rankinfo *info, int size,
     }
     return alog_mpi_batch_fit(limit, rb, ALOG_MPI_EAGER_MARGIN);
 }
+#endif

@@ -15,6 +15,11 @@
 #include "mpi_model.h"
 #include "mpi_check.h"
 
+#ifdef ALOG_SMPI
+#include <simgrid/host.h>
+#include <simgrid/version.h>
+#endif
+
 /* "0-3,6" from an affinity mask; "?" when it cannot be read. */
 static void cpu_list(char *buf, size_t cap, int *count)
 {
@@ -60,7 +65,11 @@ int alog_mpi_env_gather(MPI_Comm comm, alog_mpi_rankinfo *all)
     snprintf(me.host, sizeof me.host, "%.*s", len, name);
     cpu_list(me.cpus, sizeof me.cpus, &ncpus);
     me.ncpus = ncpus;
+#ifdef ALOG_SMPI
+    long cores = sg_host_core_count(sg_host_self()); /* the simulated host's */
+#else
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
     me.cores = cores > 0 && cores < INT32_MAX ? (int32_t)cores : 0;
     /* Ranks that can share memory are the ranks of this host, and its
      * lowest rank names it: two hosts may share a hostname (containers,
@@ -95,7 +104,11 @@ const char *alog_mpi_thread_name(int level)
 int alog_mpi_thread_needed(int collect)
 {
     (void)collect; /* both modes call MPI from the main thread only */
+#ifdef ALOG_SMPI
+    return MPI_THREAD_SINGLE; /* SMPI grants single: a rank has no threads */
+#else
     return MPI_THREAD_FUNNELED;
+#endif
 }
 
 /* Does another host (another leader) go by the same name as rank r's? */
@@ -175,6 +188,15 @@ int alog_mpi_env_header(alog_result *res, MPI_Comm comm,
                                       alog_mpi_thread_name(granted));
     rc = rc ? rc : alog_result_header(res, "mpi_btl", "%s",
                                       btl && *btl ? btl : "default");
+#ifdef ALOG_SMPI
+    rc = rc ? rc : alog_result_header(
+                       res, "simulated",
+                       "smpi %d.%d, clock adapted (simulated CLOCK_MONOTONIC, "
+                       "sleeps relative to each deadline, tsc falls back to "
+                       "monotonic; --batch auto without MPI_T; CPU times "
+                       "are the simulation's)",
+                       SIMGRID_VERSION_MAJOR, SIMGRID_VERSION_MINOR);
+#endif
     rc = rc ? rc : alog_result_header(res, "mpi_wtime_is_global", "%d",
                                       flag && global ? *global : 0);
     rc = rc ? rc : alog_result_header(res, "ranks", "%d", size);

@@ -27,6 +27,21 @@ int64_t alog_pace_deadline(const alog_pace *p, uint64_t k)
     return p->start_ns + (int64_t)k * p->interval_ns;
 }
 
+#ifdef ALOG_SMPI
+/* Under SimGrid's SMPI time is simulated: smpicc maps clock_gettime and
+ * nanosleep onto the simulation, not clock_nanosleep, so the deadline is
+ * slept towards relatively (no signal interrupts a simulated sleep). */
+int alog_sleep_until(int64_t t, const atomic_int *stop)
+{
+    int64_t left = t - alog_now_ns();
+    if (left > 0) {
+        struct timespec ts = {.tv_sec = left / 1000000000,
+                              .tv_nsec = left % 1000000000};
+        nanosleep(&ts, NULL);
+    }
+    return stop && atomic_load(stop) != 0 ? ALOG_EINTR : 0;
+}
+#else
 int alog_sleep_until(int64_t t, const atomic_int *stop)
 {
     struct timespec ts = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
@@ -43,6 +58,7 @@ int alog_sleep_until(int64_t t, const atomic_int *stop)
     }
     return 0;
 }
+#endif
 
 int alog_sleep_for(int64_t ns, const atomic_int *stop)
 {
