@@ -33,7 +33,10 @@ def help_options(text):
         m = re.match(r"^  (?:-\w, |    )--([\w-]+)", line)
         if m:
             name = m.group(1)
-            out[name] = line[HELP_COL:] if len(line) > HELP_COL else ""
+            # an option whose name and argument reach the text column
+            # (--clock monotonic|tsc|auto) has its text on the next line
+            fits = len(line) > HELP_COL and line[HELP_COL - 1] == " "
+            out[name] = line[HELP_COL:] if fits else ""
         elif name and line.startswith(" " * HELP_COL):
             out[name] += " " + line.strip()
         else:

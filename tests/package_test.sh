@@ -63,7 +63,8 @@ headers() {
 }
 
 install_main() {
-  local build=$1 src=$2 tmp
+  local build=$1 src=$2
+  # global: the EXIT trap runs after this function's locals are gone
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   local P=$tmp/prefix
@@ -153,7 +154,7 @@ deb_remove() {
 }
 
 deb_main() {
-  local build=$1 tmp
+  local build=$1
   command -v dpkg >/dev/null && command -v dpkg-deb >/dev/null ||
     skip "no dpkg and dpkg-deb (not a Debian system)"
   [[ $(id -u) -eq 0 ]] || skip "dpkg -i needs root"
@@ -163,7 +164,7 @@ deb_main() {
   if dpkg-query -W -f='${Status}' alog 2>/dev/null | grep -q 'install ok installed'; then
     skip "a package alog is installed already: not replacing it"
   fi
-  tmp=$(mktemp -d)
+  tmp=$(mktemp -d) # global, as in install_main
   trap 'deb_remove; rm -rf "$tmp"' EXIT
   (cd "$tmp" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp") \
     >"$tmp/cpack.log" 2>&1 || fail "cpack -G DEB failed: $(tail -5 "$tmp/cpack.log")"

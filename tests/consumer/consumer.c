@@ -58,7 +58,8 @@ static int options(void)
 int main(void)
 {
     printf("alog %s\n", ALOG_VERSION);
-    alog_record r = {.clock_ms = 200, .seq = 1, .producer = 3};
+    alog_record r = {.produce_ns = 200000000, .clock_ms = 200, .seq = 1,
+                     .producer = 3};
     char line[128];
     int n = alog_wire_encode(ALOG_WIRE_TEXT, &r, 0, line, sizeof line);
     if (n <= 0)
