@@ -22,6 +22,14 @@
 shopt -s inherit_errexit
 ALOG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ALOG_STATS=$ALOG_ROOT/scripts/alog_stats.py
+# An installed alog (scripts/install.cmake) has no build tree: `layout`
+# beside this file names its programs' folders, and nothing is built
+# (--build DIR or ALOG_BUILD still picks a build tree).
+ALOG_LAYOUT_BIN='' ALOG_LAYOUT_LIBEXEC=''
+if [[ -f $ALOG_ROOT/scripts/layout ]]; then
+  ALOG_LAYOUT_BIN=$ALOG_ROOT/scripts/$(sed -n 's/^bin=//p' "$ALOG_ROOT/scripts/layout")
+  ALOG_LAYOUT_LIBEXEC=$ALOG_ROOT/scripts/$(sed -n 's/^libexec=//p' "$ALOG_ROOT/scripts/layout")
+fi
 
 # ---- command line --------------------------------------------------------
 
@@ -30,7 +38,11 @@ ALOG_STATS=$ALOG_ROOT/scripts/alog_stats.py
 # that set it, for messages) and ALOG_BUILD.
 alog_init() {
   ALOG_PROG=$1
-  ALOG_BUILD=${ALOG_BUILD:-$ALOG_ROOT/build}
+  if [[ -n $ALOG_LAYOUT_BIN ]]; then
+    ALOG_BUILD=${ALOG_BUILD:-}
+  else
+    ALOG_BUILD=${ALOG_BUILD:-$ALOG_ROOT/build}
+  fi
   alog_rounds=${ROUNDS:-${2-1}}
   alog_rounds_from=ROUNDS
   [[ -n ${ROUNDS:-} ]] || alog_rounds_from=default
@@ -109,7 +121,7 @@ alog_args_done() {
     alog_check int "$what" "$alog_rounds"
     ((alog_rounds >= $1)) || alog_usage "$what '$alog_rounds': must be at least $1"
   fi
-  [[ $ALOG_BUILD == /* ]] || ALOG_BUILD=$PWD/$ALOG_BUILD
+  [[ -z $ALOG_BUILD || $ALOG_BUILD == /* ]] || ALOG_BUILD=$PWD/$ALOG_BUILD
   export ALOG_BUILD
 }
 
@@ -123,8 +135,18 @@ alog_knob() {
 
 # ---- building ------------------------------------------------------------
 
-# alog_bin TARGET: where the build puts TARGET.
+# alog_installed: whether the programs are an installed alog's (no build).
+alog_installed() { [[ -z $ALOG_BUILD && -n $ALOG_LAYOUT_BIN ]]; }
+
+# alog_bin TARGET: where the build (or the installation) puts TARGET.
 alog_bin() {
+  if alog_installed; then
+    case $1 in
+    alog-ref-*) echo "$ALOG_LAYOUT_LIBEXEC/$1" ;;
+    *) echo "$ALOG_LAYOUT_BIN/$1" ;;
+    esac
+    return
+  fi
   case $1 in
   alog-omp) echo "$ALOG_BUILD/omp/$1" ;;
   alog-mpi) echo "$ALOG_BUILD/mpi/$1" ;;
@@ -136,6 +158,7 @@ alog_bin() {
 # alog_known TARGET: whether this build has TARGET (the omp and mpi ones
 # exist only when cmake found OpenMP or MPI, which made their directory).
 alog_known() {
+  if alog_installed; then [[ -x $(alog_bin "$1") ]]; return; fi
   case $1 in
   alog-omp | alog-ref-omp) [[ -d $ALOG_BUILD/omp ]] ;;
   alog-mpi | alog-ref-mpi) [[ -d $ALOG_BUILD/mpi ]] ;;
@@ -147,6 +170,7 @@ alog_known() {
 # TARGETs this build has (everything when none are named).  Compiler
 # errors show; the callers check what they got.
 alog_build() {
+  ! alog_installed || return 0 # an installed alog builds nothing
   if [[ ! -f $ALOG_BUILD/CMakeCache.txt ]]; then
     cmake -S "$ALOG_ROOT" -B "$ALOG_BUILD" >/dev/null ||
       alog_die "cmake could not configure $ALOG_BUILD"
@@ -189,7 +213,7 @@ alog_ensure_built() {
   local t missing=()
   for t in "$@"; do [[ -x $(alog_bin "$t") ]] || missing+=("$t"); done
   ((${#missing[@]})) || return 0
-  if ((!alog_built)); then
+  if ((!alog_built)) && ! alog_installed; then
     alog_built=1
     echo "$ALOG_PROG: building ${missing[*]} in $ALOG_BUILD" >&2
     alog_build "${missing[@]}" || true

@@ -9,23 +9,35 @@
 
 #include "alog.h"
 
-/* The one list: a hook read through alog_hook must be named here. */
-static const char *const hook_names[] = {
-    "ALOG_PRODUCER",        /* run.c: the producer program */
-    "ALOG_CPUINFO",         /* clock.c: the file read for TSC flags */
-    "ALOG_TEST_URING",      /* transport_uring.c: unavailable|single|direct */
-    "ALOG_TEST_RESERVE_MS", /* run.c: a slower list reservation */
-    "ALOG_TEST_CLOCK_SKEW", /* mpi/clock_sync.c: RANK:NS */
-    "ALOG_TEST_MPI_THREAD", /* mpi/alog_mpi.c: the thread level granted */
+/* The one list: a hook read through alog_hook must be named here; what
+ * it does is said once, for the man pages' ENVIRONMENT (alog_hook_name). */
+static const struct {
+    const char *name, *what;
+} hooks[] = {
+    {"ALOG_PRODUCER", /* run_async.c */
+     "the producer program alog-async starts (default: the alog-producer "
+     "beside it)"},
+    {"ALOG_CPUINFO", /* clock.c */
+     "the file read for the CPU's TSC flags instead of /proc/cpuinfo"},
+    {"ALOG_TEST_URING", /* transport_uring.c */
+     "unavailable, single or direct: --readers uring acts as without "
+     "io_uring, without multishot reads, or without a buffer ring"},
+    {"ALOG_TEST_RESERVE_MS", /* run.c */
+     "a record list reservation this many ms slower (at most 10 s)"},
+    {"ALOG_TEST_CLOCK_SKEW", /* mpi/clock_sync.c */
+     "RANK:NS: alog-mpi skews that rank's clock by NS nanoseconds"},
+    {"ALOG_TEST_MPI_THREAD", /* mpi/alog_mpi.c */
+     "single, funneled, serialized or multiple: alog-mpi takes that "
+     "thread level as the one MPI granted"},
 };
 
-#define N_HOOKS (sizeof hook_names / sizeof *hook_names)
+#define N_HOOKS (sizeof hooks / sizeof *hooks)
 #define VALUE_MAX 64 /* of a value shown: enough to tell it */
 
 const char *alog_hook(const char *name)
 {
     for (size_t i = 0; i < N_HOOKS; i++)
-        if (strcmp(hook_names[i], name) == 0) {
+        if (strcmp(hooks[i].name, name) == 0) {
             const char *v = getenv(name);
             return v != NULL && v[0] != '\0' ? v : NULL;
         }
@@ -39,7 +51,7 @@ size_t alog_hooks_describe(char *buf, size_t cap)
         return 0;
     buf[0] = '\0';
     for (size_t i = 0; i < N_HOOKS; i++) {
-        const char *v = alog_hook(hook_names[i]);
+        const char *v = alog_hook(hooks[i].name);
         if (v == NULL)
             continue;
         active++;
@@ -53,7 +65,7 @@ size_t alog_hooks_describe(char *buf, size_t cap)
         if (v[k] != '\0')
             strcat(shown, "...");
         int w = snprintf(buf + n, cap - n, "%s%s=%s", n ? " " : "",
-                         hook_names[i], shown);
+                         hooks[i].name, shown);
         if (w < 0 || (size_t)w >= cap - n) {
             buf[n] = '\0'; /* the whole entry or none */
             break;
@@ -61,4 +73,13 @@ size_t alog_hooks_describe(char *buf, size_t cap)
         n += (size_t)w;
     }
     return active;
+}
+
+const char *alog_hook_name(size_t i, const char **what)
+{
+    if (i >= N_HOOKS)
+        return NULL;
+    if (what != NULL)
+        *what = hooks[i].what;
+    return hooks[i].name;
 }

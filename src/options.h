@@ -35,6 +35,13 @@ int alog_options_parse(alog_config *cfg, int model, const alog_optset *own,
 void alog_options_usage(FILE *f, int model, const alog_optset *own,
                         const char *prog);
 
+/** The man page (roff, man(7) macros) of the program `prog` of `model`
+ * and its own set, generated from the same rows and text as --help:
+ * NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, ENVIRONMENT (the
+ * test hooks included), EXAMPLES, SEE ALSO.  Written to f. */
+void alog_options_man(FILE *f, int model, const alog_optset *own,
+                      const char *prog);
+
 /** Parse argv for `model` and its own set (NULL: none) into cfg, for the program
  * `name` (its installed name: --version says it whatever argv[0] is).
  * Returns -1 when the program goes on (cfg filled, the caller frees it).  Otherwise cfg is

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "options_help.h"
 
 #define M_PROD ALOG_MODEL_PRODUCER
 #define J_LOG ALOG_J_LOG
@@ -21,19 +22,25 @@ static const char *const group_title[ALOG_OG_COUNT] = {
 
 /* ---- --help ------------------------------------------------------------ */
 
-/* What each program's --help says around its option rows: what its
- * producers and collector are, where a row's default differs in it, and
- * examples.  Kept next to the rows' generator so that help stays one
- * source. */
-typedef struct model_help {
-    int model;
-    const char *about;         /* one paragraph after the usage line */
-    const char *producers_def; /* -n's default in this program, or NULL */
-    const char *examples;      /* lines, each "command  # what" */
-} model_help;
+/* What each program's --help (and man page) says around its option rows:
+ * what its producers and collector are, where a row's default differs in
+ * it, examples, and what it reads from its environment.  Kept next to
+ * the rows' generator so that help stays one source. */
+typedef alog__model_help model_help;
+
+static const char *const primes_env[] = {
+    "ALOG_PRIMES_KERNEL", "the primes job's --kernel when it is not given",
+    NULL};
+static const char *const omp_env[] = {
+    "OMP_NUM_THREADS", "the producers (threads) when -n is not given; a "
+    "value that is not a number from 1 is refused",
+    "ALOG_PRIMES_KERNEL", "the primes job's --kernel when it is not given",
+    NULL};
+static const char *const none_env[] = {NULL};
 
 static const model_help helps[] = {
     {ALOG_MODEL_ASYNC,
+     "async I/O: child producers on pipes, one collector",
      "The async I/O model: producers are child processes (alog-producer, or "
      "any --exec command) writing records to pipes; one collector gathers "
      "them into one list per producer: an epoll loop, a reader thread per "
@@ -43,8 +50,10 @@ static const model_help helps[] = {
      "  alog-async -n 64 --rate 100 --duration 2 -q    # many slow producers\n"
      "  alog-async -n 2 --interval 0 --count 1000000 --wire binary -q\n"
      "  alog-async --exec 'vmstat 1' --count 5   # any command's lines\n"
-     "  alog-async primes -P 4              # 4 interleaved tasks, one thread\n"},
+     "  alog-async primes -P 4              # 4 interleaved tasks, one thread\n",
+     primes_env},
     {ALOG_MODEL_MPI,
+     "MPI: producer ranks, rank 0 collects",
      "The MPI model, run with mpirun -np N (N >= 2): producers are ranks "
      "1..N-1, rank 0 collects into one list per rank.  --collect blocking: "
      "one MPI_Irecv(MPI_ANY_SOURCE) at a time, completed with MPI_Test "
@@ -55,29 +64,53 @@ static const model_help helps[] = {
      "  mpirun -np 4 alog-mpi --rate 1000 --duration 2 -q   # 3 producer ranks\n"
      "  mpirun -np 3 alog-mpi --interval 0 --count 1000000 --batch auto -q\n"
      "  mpirun --hostfile hosts -np 8 alog-mpi --format csv -o run.csv\n"
-     "  mpirun -np 4 alog-mpi primes        # the primes job on 4 ranks\n"},
+     "  mpirun -np 4 alog-mpi primes        # the primes job on 4 ranks\n",
+     primes_env},
     {ALOG_MODEL_OMP,
+     "OpenMP: producer threads, their own lists or one collector thread",
      "The OpenMP model: producers are OpenMP threads; each keeps its own "
      "list (--collect none) or pushes into a lock-free ring that one "
      "collector thread drains (--collect thread).",
      "OMP_NUM_THREADS, else one per interval",
      "  alog-omp -n 8 --rate 1000 --duration 2 -q\n"
      "  OMP_NUM_THREADS=2 alog-omp --collect none --interval 0 --count 1000000 -q\n"
-     "  alog-omp primes -P 2                # the primes job on 2 threads\n"},
+     "  alog-omp primes -P 2                # the primes job on 2 threads\n",
+     omp_env},
     {ALOG_MODEL_PRODUCER,
+     "one producer of alog-async, records on stdout",
      "One producer of alog-async (its collector starts it): records on "
      "stdout, text or binary wire, paced on an absolute schedule.",
      NULL,
      "  alog-producer --interval 0.1 --count 5\n"
-     "  alog-producer --interval 0 --count 1000000 --wire binary > /dev/null\n"},
+     "  alog-producer --interval 0 --count 1000000 --wire binary > /dev/null\n",
+     none_env},
 };
 
-static const model_help *help_of(int model)
+const alog__model_help *alog__model_help_of(int model)
 {
     for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
         if (helps[i].model == model)
             return &helps[i];
     return NULL;
+}
+
+const char *alog__option_group_title(int g)
+{
+    return g >= 0 && g < ALOG_OG_COUNT ? group_title[g] : "";
+}
+
+const char *alog__option_jobs(int model)
+{
+    return model == M_PROD ? "log" : "log|primes";
+}
+
+const char *alog__option_default(const alog__model_help *mh,
+                                 const alog_opt *o)
+{
+    if (mh != NULL && mh->producers_def != NULL &&
+        strcmp(o->name, "producers") == 0)
+        return mh->producers_def;
+    return o->def;
 }
 
 #define USAGE_COL 29   /* help text starts here */
@@ -135,8 +168,7 @@ static void usage_row(FILE *f, const alog_opt *o, const char *def)
     wrap(f, text);
 }
 
-/* Does --help of `model` show row o in group g? */
-static int shows(const alog_opt *o, int model, int g)
+int alog__option_shown(const alog_opt *o, int model, int g)
 {
     if (o->kind == ALOG_OPT_ELSEWHERE || o->group != (enum alog_opt_group)g ||
         !(o->models & (unsigned)model))
@@ -148,9 +180,8 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
                         const char *prog)
 {
     const char *name = alog_options_prog(prog);
-    const model_help *mh = help_of(model);
-    fprintf(f, "Usage: %s [%s] [options]\n", name,
-            model == M_PROD ? "log" : "log|primes");
+    const model_help *mh = alog__model_help_of(model);
+    fprintf(f, "Usage: %s [%s] [options]\n", name, alog__option_jobs(model));
     if (mh != NULL) {
         fputc('\n', f);
         wrap_at(f, mh->about, 0);
@@ -163,16 +194,12 @@ void alog_options_usage(FILE *f, int model, const alog_optset *own,
                                         : alog_core_options;
             size_t n = part ? (own ? own->n : 0) : alog_core_options_n;
             for (size_t i = 0; i < n; i++) {
-                if (!shows(&rows[i], model, g))
+                if (!alog__option_shown(&rows[i], model, g))
                     continue;
                 if (!shown)
                     fprintf(f, "\n%s:\n", group_title[g]);
                 shown = 1;
-                const char *def = rows[i].def;
-                if (mh != NULL && mh->producers_def != NULL &&
-                    strcmp(rows[i].name, "producers") == 0)
-                    def = mh->producers_def;
-                usage_row(f, &rows[i], def);
+                usage_row(f, &rows[i], alog__option_default(mh, &rows[i]));
             }
         }
     }

@@ -17,6 +17,7 @@ the bench scripts run on it.
   env         env.txt: what the figures depend on; the machine's limits
   probe       the core-to-core probe recorded with every run
   bench       the bench scripts' engine: interleaved A/B rounds
+  layout      where the programs are: a build tree, or an installed alog
 
 The manual is doc/compare.md.  Python 3 standard library only.
 """

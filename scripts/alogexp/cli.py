@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from . import env as envmod
-from . import plan, runner, summary
+from . import layout, plan, runner, summary
 from .diff import diff_main, results_folder
 from .experiment import (Experiment, ensure_built, failures_of,
                          fill_speedups, write_outputs)
@@ -151,7 +151,8 @@ OPTIONS = (
     Opt("--launcher", "mpirun|srun", choice("mpirun", "srun"),
         "how MPI runs start: mpirun (default) or srun --mpi=pmix -n NP"),
     Opt("--build", "DIR", None, "build directory (default $ALOG_BUILD, else "
-        "build/); built first when a program is missing"),
+        "build/, or an installed alog's programs); built first when a "
+        "program is missing"),
     Opt("--diff", "A B", None, "two results folders compared: per point "
         "and figure B/A with its 95% bootstrap interval and the rank "
         "test's p, those that differ first, warnings where A and B differ "
@@ -376,7 +377,9 @@ def out_folder(got):
             raise Usage(f"--out '{out}': not a folder")
         return out
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    base = os.path.join(ROOT, "results",
+    # An installed alog's results go to the working directory's results/.
+    base = os.path.join("results" if layout.installed() else
+                        os.path.join(ROOT, "results"),
                         f"{stamp}-{os.uname().nodename.split('.')[0]}")
     out, k = base, 1
     while os.path.exists(out):
@@ -416,8 +419,8 @@ def experiment(got):
     check_launch(got, variants)
     folder = out_folder(got)
     build = got.get("--build") or os.environ.get("ALOG_BUILD") or \
-        os.path.join(ROOT, "build")
-    build = os.path.abspath(build)
+        layout.default_build()
+    build = os.path.abspath(build) if build else ""  # "": installed
     python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) \
         else sys.executable
     hostfile = got.get("--hostfile")
@@ -430,7 +433,8 @@ def experiment(got):
     variants = ensure_built(launch, variants,
                             lambda m: print(f"{PROG}: {m}", file=sys.stderr))
     os.makedirs(folder, exist_ok=True)
-    env_pairs = envmod.describe(ROOT, build, command, {"python_exe": python})
+    env_pairs = envmod.describe(ROOT, build or os.path.dirname(
+        launch.bin("alog-async")), command, {"python_exe": python})
     exp = Experiment(s, parts, variants, launch, folder, env_for_runs(),
                      command)
     t0 = time.monotonic()

@@ -7,6 +7,8 @@ import math
 import os
 from dataclasses import dataclass, replace
 
+from . import layout
+
 PARTS = ("io", "throughput", "primes", "crossover")
 PART_TITLES = {
     "io": "I/O-bound: many slow producers (the async model's home ground)",
@@ -352,10 +354,7 @@ class Launch:
     hostfile: str = ""
 
     def bin(self, program):
-        sub = {"alog-omp": "omp", "alog-mpi": "mpi"}.get(program, "")
-        if program.startswith("alog-ref-"):
-            sub = os.path.join("scripts", "ref")
-        return os.path.join(self.build, sub, program)
+        return layout.program(self.build, program)
 
     def ref(self, name):
         return os.path.join(self.root, "scripts", "ref", name)

@@ -15,5 +15,8 @@ const char *alog_hook(const char *name);
  * printable, spaces as '?', cut at 64 bytes; "" when none).  Returns how
  * many are active. */
 size_t alog_hooks_describe(char *buf, size_t cap);
+/** The i-th test hook's name (0, 1, ... in hooks.c's order), and in *what
+ * (when not NULL) one line of what it does; NULL past the last. */
+const char *alog_hook_name(size_t i, const char **what);
 
 #endif
