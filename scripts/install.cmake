@@ -5,7 +5,8 @@
 #                         core, alog_core), libalog_mpi.a, libalog_omp.a;
 #                         pkgconfig/alog.pc; cmake/alog/ (find_package)
 #   include/alog/         the public headers (#include <alog/alog.h>)
-#   libexec/alog/         the programs only the scripts run (alog-ref-c2c)
+#   libexec/alog/         the programs only the scripts run (alog-ref-c2c,
+#                         alog-ref-mpi)
 #   share/alog/scripts/   the scripts, their package and references, and
 #                         `layout`: where the programs are from there
 #   share/man/man1/       the man pages (scripts/man.cmake)

@@ -27,8 +27,15 @@ ALOG_STATS=$ALOG_ROOT/scripts/alog_stats.py
 # (--build DIR or ALOG_BUILD still picks a build tree).
 ALOG_LAYOUT_BIN='' ALOG_LAYOUT_LIBEXEC=''
 if [[ -f $ALOG_ROOT/scripts/layout ]]; then
-  ALOG_LAYOUT_BIN=$ALOG_ROOT/scripts/$(sed -n 's/^bin=//p' "$ALOG_ROOT/scripts/layout")
-  ALOG_LAYOUT_LIBEXEC=$ALOG_ROOT/scripts/$(sed -n 's/^libexec=//p' "$ALOG_ROOT/scripts/layout")
+  # resolved where it exists, so that messages name /usr/libexec/alog,
+  # not scripts/../../../libexec/alog
+  alog__layout_dir() {
+    local d
+    d=$ALOG_ROOT/scripts/$(sed -n "s/^$1=//p" "$ALOG_ROOT/scripts/layout")
+    (cd "$d" 2>/dev/null && pwd) || echo "$d"
+  }
+  ALOG_LAYOUT_BIN=$(alog__layout_dir bin)
+  ALOG_LAYOUT_LIBEXEC=$(alog__layout_dir libexec)
 fi
 
 # ---- command line --------------------------------------------------------

@@ -34,10 +34,10 @@ expect() {
 consumer_output() {
   cat <<EOF
 alog $1
-wire: Clock 200 from 3 seq 1 sched 0 prod 0
+wire: Clock 200 from 3 seq 1 sched 0 prod 200000000
 merged: 0:0 1:0 1:1 0:1 0:2 1:2
 options: count=7 producers=2
-bad: 2 consumer: --count '0': must be at least 1
+bad: 2 consumer: --count '0': must be at least 1 (see --help)
 EOF
 }
 

@@ -14,7 +14,7 @@ import platform
 import sys
 
 from . import env as envmod
-from . import runner, scale, smpi
+from . import layout, runner, scale, smpi
 from .cli import Usage, name_list, number, whole, whole_list
 from .report import figures
 
@@ -239,6 +239,11 @@ def check_ready(s):
         raise Usage("smpirun not found: apt-get install libsimgrid-dev")
     exe = binary(s["build"])
     if not os.access(exe, os.X_OK):
+        if layout.installed() and not os.path.isdir(s["build"]):
+            # a package carries the real alog-mpi, not the simulated one
+            raise Usage("the simulated alog-mpi is not installed: run "
+                        "scripts/simulate from a source tree configured "
+                        "with -DALOG_SMPI=ON, or give --build DIR")
         raise Usage(f"--build '{s['build']}': no {exe} (configure with "
                     "-DALOG_SMPI=ON and build)")
 
