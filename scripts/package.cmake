@@ -6,9 +6,11 @@
 set(CPACK_PACKAGE_NAME alog)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-set(CPACK_PACKAGE_DESCRIPTION
-    "alog runs one job (producers of timestamped records, one collector) as "
-    "async I/O (epoll, threads, io_uring), MPI ranks and OpenMP threads, and "
+# one string (set() with several would make a ;-list); CPack indents the
+# lines for the control file
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+    "alog runs one job (producers of timestamped records, one collector) as\n"
+    "async I/O (epoll, threads, io_uring), MPI ranks and OpenMP threads, and\n"
     "a CPU-bound primes job in each, and measures them against each other.")
 set(CPACK_PACKAGE_CONTACT "alog maintainers <alog@localhost>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

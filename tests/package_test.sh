@@ -179,6 +179,11 @@ deb_main() {
   if [[ -x $build/mpi/alog-mpi ]]; then
     [[ $depends == *openmpi-bin* ]] || fail "Depends lacks openmpi-bin: $depends"
   fi
+  # the long description: indented lines of text, not a CMake ;-list
+  local desc
+  desc=$(dpkg-deb -f "$deb" Description)
+  [[ $(wc -l <<<"$desc") -ge 2 && $desc != *";"* ]] ||
+    fail "Description is not a summary and indented lines: $desc"
   dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1 || fail "dpkg -i failed: $(tail -5 "$tmp/dpkg.log")"
   dpkg -L alog >"$tmp/files"
   local version
