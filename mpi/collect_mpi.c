@@ -14,13 +14,12 @@
 #include "collect_mpi.h"
 #include "mpi_check.h"
 #include "transport.h"
+#include "tree_mpi.h"
 
 #define SPIN_EARLY_NS 200000LL /* rank 0 starts polling this early */
 #define SPIN_LATE_NS 2000000LL /* ...and polls this long past the forecast */
 #define LATE_NAP_NS 50000LL    /* then naps this long between polls */
 #define NAP_MAX_NS 50000000LL  /* longest sleep before looking again */
-#define ALOG_MPI_LATE_NS 2000000000LL /* finals due this long after --duration */
-#define ALOG_MPI_STOP_GRACE_NS 300000000LL /* ...and this long after a stop */
 
 static int64_t cpu_now_ns(void)
 {
@@ -32,14 +31,18 @@ static int64_t cpu_now_ns(void)
 
 /* ---- what a message does ---------------------------------------------- */
 
-static void cut_off(alog_mpi_collector *c, int p, const char *why)
+void alog_mpi_cut_off(alog_mpi_collector *c, int p, const char *why)
 {
     alog_mpi_source *s = &c->src[p];
+    if (s->stalled || s->finished)
+        return;
     s->stalled = 1;
     c->stalled++;
     c->active--;
     alog_say(c->diag, "rank %d %s: cut off as stalled, %llu records kept",
              p + 1, why, (unsigned long long)s->received);
+    if (c->on_cut != NULL)
+        c->on_cut(c->cut_arg, p, why);
 }
 
 void alog_mpi_watch(alog_mpi_collector *c, int64_t now)
@@ -61,7 +64,7 @@ void alog_mpi_watch(alog_mpi_collector *c, int64_t now)
                      (double)ALOG_MPI_STOP_GRACE_NS / 1e9);
         else
             continue;
-        cut_off(c, p, why);
+        alog_mpi_cut_off(c, p, why);
     }
 }
 
@@ -83,17 +86,23 @@ static int on_data(alog_mpi_collector *c, int p, const unsigned char *buf,
     return ALOG_OK;
 }
 
-static void on_final(alog_mpi_collector *c, int p, const unsigned char *buf,
-                     int bytes, int64_t now)
+void alog_mpi_take_final(alog_mpi_collector *c, int p,
+                         const unsigned char *buf, int bytes, int64_t now,
+                         int reply)
 {
     int done = ALOG_MPI_CTRL_DONE;
     if (c->src[p].stalled)
         return; /* counted out already */
+    if (c->src[p].finished) {
+        c->src[p].malformed++;
+        return;
+    }
     alog_mpi_source_final(&c->src[p], buf, (size_t)bytes);
     c->active--;
     c->last_ns = now;
-    ALOG_MPI_CHECK(c->comm, MPI_Send(&done, 1, MPI_INT, p + 1,
-                                     ALOG_MPI_TAG_CTRL, c->comm));
+    if (reply)
+        ALOG_MPI_CHECK(c->comm, MPI_Send(&done, 1, MPI_INT, p + 1,
+                                         ALOG_MPI_TAG_CTRL, c->comm));
 }
 
 int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
@@ -110,7 +119,7 @@ int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
     if (tag == ALOG_MPI_TAG_DATA)
         return on_data(c, p, buf, bytes, now);
     if (tag == ALOG_MPI_TAG_FINAL) {
-        on_final(c, p, buf, bytes, now);
+        alog_mpi_take_final(c, p, buf, bytes, now, 1);
         return ALOG_OK;
     }
     c->src[p].malformed++;
@@ -130,11 +139,16 @@ void alog_mpi_send_stop(alog_mpi_collector *c)
          * off, the report of the others is not lost to an abort. */
         if (MPI_Send(&msg, 1, MPI_INT, p + 1, ALOG_MPI_TAG_CTRL, c->comm) !=
             MPI_SUCCESS)
-            cut_off(c, p, "cannot be told to stop (gone?)");
+            alog_mpi_cut_off(c, p, "cannot be told to stop (gone?)");
     }
 }
 
 int alog_mpi_idle(const alog_mpi_collector *c)
+{
+    return alog_mpi_idle_until(c, INT64_MAX);
+}
+
+int alog_mpi_idle_until(const alog_mpi_collector *c, int64_t bound)
 {
     int64_t next = INT64_MAX;
     for (int p = 0; p < c->nprod; p++) {
@@ -146,6 +160,8 @@ int alog_mpi_idle(const alog_mpi_collector *c)
             next = t;
     }
     int64_t now = alog_now_ns();
+    if (now >= bound)
+        return 1;
     if (next == INT64_MIN || (now >= next - SPIN_EARLY_NS &&
                               now <= next + SPIN_LATE_NS)) {
         if (c->oversubscribed) {
@@ -154,13 +170,11 @@ int alog_mpi_idle(const alog_mpi_collector *c)
         }
         return 1;
     }
-    if (now > next)
-        alog_sleep_for(LATE_NAP_NS, NULL);
-    else
-        alog_sleep_until(next - SPIN_EARLY_NS < now + NAP_MAX_NS
-                             ? next - SPIN_EARLY_NS
-                             : now + NAP_MAX_NS,
-                         NULL);
+    int64_t until = now > next ? now + LATE_NAP_NS
+                    : next - SPIN_EARLY_NS < now + NAP_MAX_NS
+                        ? next - SPIN_EARLY_NS
+                        : now + NAP_MAX_NS;
+    alog_sleep_until(until < bound ? until : bound, NULL);
     return 0;
 }
 
@@ -220,6 +234,11 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
     const char *wait = strcmp(mode, "blocking") == 0
                            ? "MPI_Irecv(MPI_ANY_SOURCE) + MPI_Test, one "
                              "message at a time"
+                       : c->tree != NULL
+                           ? "leaders take their children's messages "
+                             "(MPI_Testsome) and forward what came in each "
+                             "sweep as one message; rank 0 MPI_Testsome "
+                             "over its children"
                        : c->paced ? "MPI_Testsome, asleep until the next "
                                     "forecast arrival"
                                   : "MPI_Waitsome";
@@ -233,6 +252,8 @@ static int mpi_header(alog_result *res, const alog_mpi_collector *c,
     }
     rc = rc ? rc : alog_result_header(res, "collect", "%s", mode);
     rc = rc ? rc : alog_result_header(res, "collect_wait", "%s", wait);
+    if (c->tree != NULL)
+        rc = rc ? rc : alog_mpi_tree_header(res, c->tree);
     rc = rc ? rc : alog_result_header(res, "batch", "%u", c->plan.batch);
     if (su->batch_auto[0] != '\0')
         rc = rc ? rc : alog_result_header(res, "batch_auto", "%s",
@@ -282,6 +303,9 @@ static int where_all(alog_mpi_collector *c, const alog_mpi_setup *su)
         char where[256];
         alog_mpi_where(where, sizeof where, p + 1, &su->info[p + 1],
                        &su->clk[p + 1]);
+        if (su->tree != NULL) /* where its records come from */
+            snprintf(where + strlen(where), sizeof where - strlen(where),
+                     " parent=%d", su->tree->parent[p + 1]);
         rc = alog_result_set_where(c->res, (unsigned)p, where);
         alog_result_set_origin(c->res, (unsigned)p, p + 1); /* its rank */
     }
@@ -336,6 +360,7 @@ static int mpi_open(void **ctxp, const alog_config *cfg,
     c->active = c->nprod;
     c->last_ns = su->start_ns;
     c->target = cfg->count * (uint64_t)c->nprod;
+    c->tree = su->tree;
     x->run = run;
     x->su = su;
     sources_init(c, cfg, su);
@@ -429,6 +454,20 @@ static int blocking_open(void **ctx, const alog_config *cfg,
 {
     return mpi_open(ctx, cfg, env, res, "blocking", alog_mpi_collect_blocking);
 }
+
+static int tree_open(void **ctx, const alog_config *cfg,
+                     const alog_run_env *env, alog_result *res)
+{
+    return mpi_open(ctx, cfg, env, res, "tree", alog_mpi_collect_tree);
+}
+
+const alog_transport alog_transport_mpi_tree = {
+    .name = "tree",
+    .summary = "node leaders forward batches up a tree to rank 0",
+    .open = tree_open,
+    .collect = mpi_collect,
+    .close = mpi_close,
+};
 
 const alog_transport alog_transport_mpi_async = {
     .name = "async",

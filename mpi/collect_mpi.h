@@ -7,6 +7,12 @@
 #include "mpi_model.h"
 #include "wire_mpi.h"
 
+/* Finals are due this long after --duration; after a stop, this long. */
+#define ALOG_MPI_LATE_NS 2000000000LL
+#define ALOG_MPI_STOP_GRACE_NS 300000000LL
+
+struct alog_mpi_tree;
+
 typedef struct alog_mpi_collector {
     MPI_Comm comm;
     alog_result *res;
@@ -31,6 +37,10 @@ typedef struct alog_mpi_collector {
     int64_t deadline_ns;   /* by time: every final is here by now (0: none) */
     int stalled;           /* producers cut off (alog_mpi_watch) */
     const alog_diag *diag;
+    const struct alog_mpi_tree *tree; /* --collect tree, else NULL */
+    /* Told of each producer cut off, with why (a leader forwards it). */
+    void (*on_cut)(void *arg, int p, const char *why);
+    void *cut_arg;
 } alog_mpi_collector;
 
 /* Take one message of producer p (rank p + 1) that arrived at now. */
@@ -40,16 +50,26 @@ int alog_mpi_dispatch(alog_mpi_collector *c, int p, int tag,
  * come a grace period after the duration: they are reported stalled and
  * no longer waited for.  Call while waiting, at least every 100 ms. */
 void alog_mpi_watch(alog_mpi_collector *c, int64_t now);
+/* Producer p is cut off as stalled (why: what it did), said on diag. */
+void alog_mpi_cut_off(alog_mpi_collector *c, int p, const char *why);
+/* Take producer p's final message; reply: send it CTRL_DONE (rank 0 is
+ * its parent).  A second final is counted malformed. */
+void alog_mpi_take_final(alog_mpi_collector *c, int p,
+                         const unsigned char *buf, int bytes, int64_t now,
+                         int reply);
 /* Tell every producer still running to stop (once). */
 void alog_mpi_send_stop(alog_mpi_collector *c);
 /* Nothing arrived: sleep until shortly before the next forecast arrival,
  * return at once around it, nap between polls once it is overdue.
  * Returns 1 when a record is due about now (poll hard), else 0. */
 int alog_mpi_idle(const alog_mpi_collector *c);
+/* The same, never asleep past bound (our clock); 1 at once past it. */
+int alog_mpi_idle_until(const alog_mpi_collector *c, int64_t bound);
 
 /* The collect modes (collect_mpi.c, recv_mpi.c): until every final has
  * arrived.  0 or an ALOG_E* code. */
 int alog_mpi_collect_blocking(alog_mpi_collector *c, const atomic_int *stop);
 int alog_mpi_collect_async(alog_mpi_collector *c, const atomic_int *stop);
+int alog_mpi_collect_tree(alog_mpi_collector *c, const atomic_int *stop);
 
 #endif

@@ -28,7 +28,7 @@ const char *alog_mpi_thread_name(int level);
 /** The thread level a --collect mode needs (ALOG_MPI_COLLECT_*): rank 0's
  * collector and a producer's sends are made by the main thread only, but
  * with other threads alive beside it (the stall watch, Open MPI's own):
- * funneled, for both modes. */
+ * funneled, for every mode (a leader of --collect tree too). */
 int alog_mpi_thread_needed(int collect);
 
 /** The clock named in the report header. */
@@ -71,6 +71,7 @@ int alog_mpi_stdout_direct(char *why, size_t len);
 
 typedef struct alog_mpi_rankinfo alog_mpi_rankinfo;
 typedef struct alog_mpi_clock alog_mpi_clock;
+struct alog_mpi_tree;
 
 /** What the collective set-up gave every rank (setup_mpi.c). */
 typedef struct alog_mpi_setup {
@@ -88,15 +89,19 @@ typedef struct alog_mpi_setup {
                                    ///< every rank (--batch auto resolved)
     char batch_auto[128];          ///< rank 0, --batch auto: the limit
                                    ///< used and its source; else empty
+    const struct alog_mpi_tree *tree; ///< --collect tree: who sends to
+                                      ///< whom (every rank), else NULL
 } alog_mpi_setup;
 
 /** Rank 0's transports (collect_mpi.c), for alog_run_transport with a
  * run env whose setup is an alog_mpi_setup: "async" (pre-posted receives,
- * MPI_Waitsome) and "blocking" (MPI_Recv from any source); --batch is an
- * option of both.  NULL-terminated registry. */
+ * MPI_Waitsome), "blocking" (MPI_Recv from any source) and "tree" (node
+ * leaders forward to rank 0); --batch is an option of all.
+ * NULL-terminated registry. */
 extern const alog_transport alog_transport_mpi_async;
 extern const alog_transport alog_transport_mpi_blocking; ///< MPI_Recv
-extern const alog_transport *const alog_mpi_transports[]; ///< both, NULL-ended
+extern const alog_transport alog_transport_mpi_tree; ///< node leaders
+extern const alog_transport *const alog_mpi_transports[]; ///< all, NULL-ended
 /** The transport of a --collect value, found by its name in the
  * registry; NULL for none. */
 const alog_transport *alog_mpi_transport_for(int collect);
@@ -107,8 +112,14 @@ const alog_transport *alog_mpi_transport_for(int collect);
 void alog_mpi_schedule(alog_mpi_setup *su);
 
 /** A producer rank (produce_mpi.c): the one producer loop, batches to rank
- * 0, the final message, then wait for rank 0's word.  Returns ALOG_OK. */
+ * 0 (--collect tree: to its parent), the final message, then wait for its
+ * word.  Returns ALOG_OK. */
 int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su);
+/** A leader of --collect tree that is not rank 0 (lead_mpi.c): produces
+ * as alog_mpi_produce does and forwards its children's messages with its
+ * own records to its parent, until every rank below it has ended.
+ * Returns ALOG_OK. */
+int alog_mpi_lead(const alog_config *cfg, const alog_mpi_setup *su);
 
 
 /* ---- eager_mpi.c: --batch auto --------------------------------------- */

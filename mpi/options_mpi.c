@@ -22,7 +22,9 @@ static const alog_opt rows[] = {
      .jobs = ALOG_J_BOTH, .kind = ALOG_OPT_CHOICE, .off = F(collect),
      .choices = collect_choices, .group = ALOG_OG_MODEL,
      .help = "one MPI_Irecv(MPI_ANY_SOURCE) at a time, tested; or one "
-             "pre-posted MPI_Irecv per rank + MPI_Testsome/MPI_Waitsome",
+             "pre-posted MPI_Irecv per rank + MPI_Testsome/MPI_Waitsome; "
+             "or a tree: the lowest rank of each node leads it, "
+             "produces too and forwards its ranks' records in batches",
      .def = "async"},
     {.name = "batch", .arg = "K|auto", .models = ALOG_MODEL_MPI,
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(batch), .ulo = 1,
@@ -35,6 +37,18 @@ static const alog_opt rows[] = {
      .jobs = ALOG_J_LOG, .kind = ALOG_OPT_DOUBLE, .off = F(flush_ms),
      .dlo = 0, .dhi = 3600000.0, .group = ALOG_OG_MODEL,
      .help = "send a partial batch after MS milliseconds", .def = "10"},
+    {.name = "fanout", .arg = "K", .models = ALOG_MODEL_MPI,
+     .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(fanout), .ulo = 1,
+     .uhi = ALOG_MPI_TREE_MAX, .group = ALOG_OG_MODEL,
+     .help = "--collect tree only: leaders form a K-ary tree (leader i "
+             "forwards to leader (i-1)/K) instead of all sending to rank 0",
+     .def = "all leaders to rank 0"},
+    {.name = "tree-group", .arg = "G", .models = ALOG_MODEL_MPI,
+     .jobs = ALOG_J_LOG, .kind = ALOG_OPT_UINT, .off = F(tree_group),
+     .ulo = 1, .uhi = ALOG_MPI_TREE_MAX, .group = ALOG_OG_MODEL,
+     .help = "--collect tree only, for testing and small clusters: groups "
+             "of G consecutive ranks, each led by its lowest",
+     .def = "the node (MPI_Comm_split_type SHARED)"},
 };
 
 void alog_mpi_opts_init(alog_mpi_opts *o)
@@ -42,6 +56,8 @@ void alog_mpi_opts_init(alog_mpi_opts *o)
     o->collect = ALOG_MPI_COLLECT_ASYNC;
     o->batch = 1;
     o->flush_ms = 10.0;
+    o->fanout = 0;
+    o->tree_group = 0;
 }
 
 static void init(void *base)

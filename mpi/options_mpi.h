@@ -12,7 +12,8 @@
  * alog_transport_mpi_<name>). */
 #define ALOG_MPI_COLLECT_MAP(XX)                                           \
     XX(BLOCKING, blocking) /* one MPI_Irecv(ANY_SOURCE) at a time */      \
-    XX(ASYNC, async)       /* pre-posted receives, Testsome/Waitsome */
+    XX(ASYNC, async)       /* pre-posted receives, Testsome/Waitsome */   \
+    XX(TREE, tree)         /* node leaders forward batches to rank 0 */
 /** The map entry as an enumerator (internal). */
 #define ALOG__MPI_COLLECT_ENUM(e, n) ALOG_MPI_COLLECT_##e,
 /** --collect: how rank 0 waits (from ALOG_MPI_COLLECT_MAP). */
@@ -31,9 +32,16 @@ typedef struct alog_mpi_opts {
     unsigned batch;  ///< records per message (1: unbatched), or
                      ///< ALOG_MPI_BATCH_AUTO
     double flush_ms; ///< a partial batch leaves after this long
+    unsigned fanout; ///< --collect tree: children per leader in the tree
+                     ///< of leaders; 0 (the default): all to rank 0
+    unsigned tree_group; ///< --collect tree: ranks per leader group; 0
+                         ///< (the default): the node (split_type SHARED)
 } alog_mpi_opts;
 
-/** The defaults: async, unbatched, 10 ms. */
+/** The largest --fanout and --tree-group. */
+#define ALOG_MPI_TREE_MAX 65536u
+
+/** The defaults: async, unbatched, 10 ms, tree by node, leaders direct. */
 void alog_mpi_opts_init(alog_mpi_opts *o);
 /** The option set that fills *o, for alog_options_parse. */
 alog_optset alog_mpi_optset(alog_mpi_opts *o);

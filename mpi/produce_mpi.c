@@ -1,5 +1,6 @@
 /* produce_mpi.c - a producer rank: the one producer loop (produce.h) with
- * an emit that fills batches and sends them to rank 0.
+ * an emit that fills batches and sends them to rank 0 (with --collect
+ * tree, to its parent: its group's leader).
  *
  * Paced, a send completes at once, so the message does not wait for our
  * next MPI call (with TCP it could) while we sleep; before each deadline
@@ -14,6 +15,7 @@
 #include "mpi_model.h"
 #include "mpi_check.h"
 #include "produce.h"
+#include "tree_mpi.h"
 #include "wire_mpi.h"
 
 #define SEND_WINDOW 64 /* unthrottled: sends in flight at most (as alog-ref-mpi) */
@@ -25,6 +27,7 @@
 
 typedef struct producer {
     MPI_Comm comm;
+    int to;              /* rank 0, or with --collect tree its parent */
     size_t rb;           /* bytes per record */
     size_t cap;          /* bytes per message buffer */
     unsigned batch;      /* records per message */
@@ -63,7 +66,7 @@ static void flush(producer *p)
     if (p->n == 0)
         return;
     unsigned char *buf = p->bufs + (size_t)p->slot * p->cap;
-    ALOG_MPI_CHECK(p->comm, MPI_Isend(buf, (int)(p->n * p->rb), MPI_BYTE, 0,
+    ALOG_MPI_CHECK(p->comm, MPI_Isend(buf, (int)(p->n * p->rb), MPI_BYTE, p->to,
                                       ALOG_MPI_TAG_DATA, p->comm,
                                       &p->reqs[p->slot]));
     if (p->paced)
@@ -92,7 +95,7 @@ static int stop_asked(producer *p)
     if (!flag)
         return 0;
     if (p->ctrl_msg == ALOG_MPI_CTRL_STOP) /* listen again for CTRL_DONE */
-        ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, 0,
+        ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, p->to,
                                           ALOG_MPI_TAG_CTRL, p->comm,
                                           &p->ctrl));
     return 1;
@@ -177,7 +180,7 @@ static void wait_done(producer *p)
         if (flag && p->ctrl_msg == ALOG_MPI_CTRL_DONE)
             return;
         if (flag)
-            ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, 0,
+            ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, p->to,
                                               ALOG_MPI_TAG_CTRL, p->comm,
                                               &p->ctrl));
         else
@@ -189,6 +192,7 @@ static int producer_init(producer *p, const alog_config *cfg,
                          const alog_mpi_setup *su, int64_t interval)
 {
     p->comm = su->comm;
+    p->to = su->tree != NULL ? su->tree->parent[su->rank] : 0;
     p->rb = alog_mpi_rec_bytes(cfg);
     p->batch = su->batch; /* --batch auto resolved */
     p->cap = (size_t)p->batch * p->rb;
@@ -204,7 +208,7 @@ static int producer_init(producer *p, const alog_config *cfg,
         return ALOG_ENOMEM;
     for (int i = 0; i < p->window; i++)
         p->reqs[i] = MPI_REQUEST_NULL;
-    ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, 0,
+    ALOG_MPI_CHECK(p->comm, MPI_Irecv(&p->ctrl_msg, 1, MPI_INT, p->to,
                                       ALOG_MPI_TAG_CTRL, p->comm, &p->ctrl));
     return ALOG_OK;
 }
@@ -244,7 +248,7 @@ int alog_mpi_produce(const alog_config *cfg, const alog_mpi_setup *su)
     alog_mpi_final fin = {.sent = end.made,
                           .cpu_ns = cpu_now_ns() - end.cpu0_ns,
                           .end = alog_mpi_end_of(end.status)};
-    ALOG_MPI_CHECK(p.comm, MPI_Send(&fin, (int)sizeof fin, MPI_BYTE, 0,
+    ALOG_MPI_CHECK(p.comm, MPI_Send(&fin, (int)sizeof fin, MPI_BYTE, p.to,
                                     ALOG_MPI_TAG_FINAL, p.comm));
     wait_done(&p);
     free(p.bufs);

@@ -12,6 +12,7 @@
 #include "mpi_model.h"
 #include "mpi_check.h"
 #include "transport.h"
+#include "tree_mpi.h"
 #include "wire_mpi.h"
 
 #define START_LEAD_NS 50000000LL /* schedule starts this long after sync */
@@ -49,6 +50,15 @@ int alog_mpi_check_config(const alog_config *cfg, const alog_mpi_opts *opts,
     size_t rb = alog_mpi_rec_bytes(cfg);
     unsigned batch = opts->batch > 0 ? opts->batch : 1;
 
+    /* Tree options mean nothing to the flat modes: refused, not ignored. */
+    if (opts->collect != ALOG_MPI_COLLECT_TREE &&
+        (opts->fanout > 0 || opts->tree_group > 0)) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "--%s '%u': only with --collect tree "
+                     "(see --help)", opts->fanout > 0 ? "fanout" : "tree-group",
+                     opts->fanout > 0 ? opts->fanout : opts->tree_group);
+        return ALOG_EINVAL;
+    }
     if ((uint64_t)batch * rb > ALOG_MPI_MSG_MAX) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen,
@@ -79,6 +89,13 @@ static void setup(alog_mpi_setup *su, MPI_Comm comm)
             alog_mpi_out_of_memory(comm);
     }
     alog_mpi_env_gather(comm, info);
+    if (su->opts->collect == ALOG_MPI_COLLECT_TREE) {
+        alog_mpi_tree *tree = malloc(sizeof *tree);
+        if (tree == NULL)
+            alog_mpi_out_of_memory(comm);
+        alog_mpi_tree_build(comm, su->opts, tree);
+        su->tree = tree;
+    }
     /* --batch auto: rank 0 knows every rank's host, so it alone decides
      * (before the clock sync, not between the start and its hand-out). */
     int64_t *batches = NULL, batch = su->opts->batch;
@@ -136,6 +153,17 @@ static int agree(const alog_mpi_setup *su, int rc)
     return (int)verdict;
 }
 
+static void free_setup(alog_mpi_setup *su)
+{
+    free((void *)su->info);
+    free((void *)su->clk);
+    if (su->tree != NULL) {
+        alog_mpi_tree *t = (alog_mpi_tree *)su->tree;
+        alog_mpi_tree_free(t);
+        free(t);
+    }
+}
+
 int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
                  MPI_Comm world, const alog_run_io *io, const alog_diag *diag,
                  int *lost,
@@ -178,17 +206,18 @@ int alog_run_mpi(const alog_config *cfg, const alog_mpi_opts *opts,
             /* Nothing collective can end: the caller aborts the job. */
             if (lost)
                 *lost = su.lost;
-            free((void *)su.info);
-            free((void *)su.clk);
+            free_setup(&su);
             return rc;
         }
     } else {
         alog_mpi_schedule(&su); /* waits until rank 0 is ready to collect */
-        rc = alog_mpi_produce(&run, &su);
+        if (su.tree != NULL && alog_mpi_tree_nkids(su.tree, su.rank) > 0)
+            rc = alog_mpi_lead(&run, &su);
+        else
+            rc = alog_mpi_produce(&run, &su);
     }
     rc = agree(&su, rc);
-    free((void *)su.info);
-    free((void *)su.clk);
+    free_setup(&su);
     ALOG_MPI_CHECK(world, MPI_Comm_free(&su.comm));
     return rc;
 }

@@ -26,6 +26,33 @@ int alog_mpi_end_of(int produce_status)
     }
 }
 
+size_t alog_mpi_block_put(unsigned char *at, int origin, int kind,
+                          const void *body, size_t n)
+{
+    alog_mpi_block b = {.origin = origin, .kind = kind,
+                        .bytes = (uint32_t)n, .reserved = 0};
+    memcpy(at, &b, sizeof b);
+    if (n > 0)
+        memcpy(at + sizeof b, body, n);
+    return sizeof b + n;
+}
+
+int alog_mpi_block_next(const unsigned char *buf, size_t bytes, size_t *off,
+                        alog_mpi_block *b, const unsigned char **body)
+{
+    if (*off >= bytes)
+        return 0;
+    if (bytes - *off < sizeof *b)
+        return -1;
+    memcpy(b, buf + *off, sizeof *b);
+    if (b->kind < ALOG_MPI_BLOCK_DATA || b->kind > ALOG_MPI_BLOCK_STALL ||
+        b->bytes > bytes - *off - sizeof *b)
+        return -1;
+    *body = buf + *off + sizeof *b;
+    *off += sizeof *b + b->bytes;
+    return 1;
+}
+
 long alog_mpi_source_data(alog_mpi_source *s, alog_store *st, uint32_t p,
                           const unsigned char *buf, size_t bytes, size_t rb,
                           int64_t now)

@@ -9,6 +9,13 @@
  *   0 -> producer   TAG_CTRL   CTRL_STOP (interrupt), CTRL_DONE (after
  *                              the final arrived; the producer may leave)
  *   0 -> producer   TAG_SETUP  one int64 each: the start, then the verdict
+ * With --collect tree a rank sends to its parent instead of rank 0 and
+ * hears TAG_CTRL from it; a leader sends its parent
+ *   leader -> parent TAG_FWD    blocks (alog_mpi_block), each naming the
+ *                               rank it is about: DATA (records of that
+ *                               rank, as in TAG_DATA), FINAL (its final
+ *                               message), STALL (its leader cut it off)
+ *   leader -> parent TAG_FINAL  empty: every rank below it has ended
  * MPI keeps the messages of one sender in order on one communicator, so a
  * final message means every record of that producer is in.
  *
@@ -24,7 +31,7 @@
 #include "transport.h"
 
 enum { ALOG_MPI_TAG_DATA = 1, ALOG_MPI_TAG_FINAL = 2, ALOG_MPI_TAG_CTRL = 3,
-       ALOG_MPI_TAG_SETUP = 4 };
+       ALOG_MPI_TAG_SETUP = 4, ALOG_MPI_TAG_FWD = 5 };
 enum { ALOG_MPI_CTRL_STOP = 1, ALOG_MPI_CTRL_DONE = 2 };
 /** How a producer ended, in its final message. */
 enum { ALOG_MPI_END_DONE = 0, ALOG_MPI_END_FAILED = 1,
@@ -40,6 +47,30 @@ typedef struct alog_mpi_final {
     int32_t end;    ///< ALOG_MPI_END_*
     int32_t reserved; ///< 0
 } alog_mpi_final;
+
+/** What a block of a TAG_FWD message carries. */
+enum { ALOG_MPI_BLOCK_DATA = 1, ALOG_MPI_BLOCK_FINAL = 2,
+       ALOG_MPI_BLOCK_STALL = 3 };
+
+/** The head of one block of a TAG_FWD message; `bytes` of body follow
+ * (DATA: records of rec_bytes each; FINAL: an alog_mpi_final; STALL:
+ * none).  Blocks of one origin keep its order all the way up. */
+typedef struct alog_mpi_block {
+    int32_t origin;   ///< the rank the body is about
+    int32_t kind;     ///< ALOG_MPI_BLOCK_*
+    uint32_t bytes;   ///< body bytes after this head
+    uint32_t reserved; ///< 0
+} alog_mpi_block;
+
+/** Write a block (head, then n body bytes) at `at`; returns the bytes
+ * written: sizeof(alog_mpi_block) + n. */
+size_t alog_mpi_block_put(unsigned char *at, int origin, int kind,
+                          const void *body, size_t n);
+/** The block at *off of a TAG_FWD message of `bytes`: fills *b and
+ * *body, moves *off past it.  1: a block; 0: the end; -1: the rest is
+ * malformed (a head or body cut short, an unknown kind). */
+int alog_mpi_block_next(const unsigned char *buf, size_t bytes, size_t *off,
+                        alog_mpi_block *b, const unsigned char **body);
 
 /** Bytes per record on the wire: --payload, at least the fixed part. */
 size_t alog_mpi_rec_bytes(const alog_config *cfg);

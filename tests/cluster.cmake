@@ -114,6 +114,38 @@ alog_cluster_case(cluster_mpirun_blocking_batch_unthrottled TIMEOUT 90
   -- ${CLUSTER} mpirun ${HOSTS} -np 4 ${M} --collect blocking --batch 8
      --interval 0 --count 5000 --format csv --timeline)
 
+# ---- --collect tree across hosts: the leaders are the hosts' lowest
+# ranks (MPI_Comm_split_type SHARED), not --tree-group; --map-by node puts
+# rank r on node (r mod 3) + 1, so ranks 0, 1, 2 lead; 2, 3 and 4 ranks
+# per host; every record of every rank, each row naming its parent ------
+set(TREE3 --header "collect=^tree$" --header "hosts=^3$"
+    --header "tree_leaders=^3$" --header "tree_leader_ranks=^0,1,2$"
+    --header "tree_groups=^node \\(MPI_Comm_split_type SHARED\\)$")
+alog_cluster_case(cluster_tree_2_per_host TIMEOUT 90
+  CHECK --check "--producers 5 --count 40" ${TREE3}
+        --header "ranks_per_host=^node1:2,node2:2,node3:2$"
+        --header "tree_fanout=^direct" --header "tree_depth=^2$"
+        --grep "rank=4 host=node2 .* parent=1$"
+        --grep "rank=5 host=node3 .* parent=2$"
+        --grep "rank=2 host=node3 .* parent=0$"
+  -- ${CLUSTER} mpirun ${HOSTS} -np 6 ${M} --collect tree --rate 200
+     --count 40 --format csv)
+alog_cluster_case(cluster_tree_3_per_host_fanout1 TIMEOUT 120
+  CHECK --check "--producers 8 --count 3000" ${TREE3}
+        --header "ranks_per_host=^node1:3,node2:3,node3:3$"
+        --header "tree_fanout=^1$" --header "tree_depth=^3$"
+        --grep "rank=2 host=node3 .* parent=1$"
+        --grep "rank=8 host=node3 .* parent=2$"
+  -- ${CLUSTER} mpirun ${HOSTS} --oversubscribe -np 9 ${M} --collect tree
+     --fanout 1 --batch 8 --interval 0 --count 3000 --payload 64 --format csv
+     --timeline)
+alog_cluster_case(cluster_tree_4_per_host TIMEOUT 120
+  CHECK --check "--producers 11 --count 30" ${TREE3}
+        --header "ranks_per_host=^node1:4,node2:4,node3:4$"
+        --grep "rank=10 host=node2 .* parent=1$"
+  -- ${CLUSTER} mpirun ${HOSTS} --oversubscribe -np 12 ${M} --collect tree
+     --rate 100 --count 30 --format csv)
+
 # ---- mpirun and run mpirun without a hostfile: the cluster's own, as
 # in an allocation (3 hosts of 2 slots: ranks 0 and 1 on node1, 2 on
 # node2); a --host of the user's is the user's ------------------------

@@ -128,7 +128,7 @@ if(ALOG_HAVE_MPI)
     -- ${M} --count 3)
   alog_add_case(mpi_bad_collect LABELS mpi MPI 3 TIMEOUT 30
     CHECK --exit 2 --stdout-empty
-          --stderr-line "alog-mpi: --collect 'frob': must be one of blocking|async (see --help)"
+          --stderr-line "alog-mpi: --collect 'frob': must be one of blocking|async|tree (see --help)"
     -- ${M} --collect frob)
   alog_add_case(mpi_bad_unknown LABELS mpi MPI 4 TIMEOUT 30
     CHECK --exit 2 --stdout-empty

@@ -225,6 +225,49 @@ static void test_forecast(void **state)
     assert_int_equal(alog_mpi_forecast(&plan, &s), INT64_MIN);
 }
 
+/* A TAG_FWD message: blocks round-trip in order, each with its origin,
+ * kind and body; a cut-short head or body and an unknown kind end the
+ * walk as malformed. */
+static void test_blocks(void **state)
+{
+    (void)state;
+    unsigned char buf[256], rec[48];
+    alog_mpi_final fin = {.sent = 7, .cpu_ns = 5, .end = ALOG_MPI_END_DONE};
+    memset(rec, 0xab, sizeof rec);
+    size_t n = alog_mpi_block_put(buf, 3, ALOG_MPI_BLOCK_DATA, rec, 48);
+    assert_int_equal(n, sizeof(alog_mpi_block) + 48);
+    n += alog_mpi_block_put(buf + n, 5, ALOG_MPI_BLOCK_FINAL, &fin, sizeof fin);
+    n += alog_mpi_block_put(buf + n, 6, ALOG_MPI_BLOCK_STALL, "silent", 6);
+    size_t off = 0;
+    alog_mpi_block b;
+    const unsigned char *body;
+    assert_int_equal(alog_mpi_block_next(buf, n, &off, &b, &body), 1);
+    assert_int_equal(b.origin, 3);
+    assert_int_equal(b.kind, ALOG_MPI_BLOCK_DATA);
+    assert_int_equal(b.bytes, 48);
+    assert_memory_equal(body, rec, 48);
+    assert_int_equal(alog_mpi_block_next(buf, n, &off, &b, &body), 1);
+    assert_int_equal(b.origin, 5);
+    assert_int_equal(b.kind, ALOG_MPI_BLOCK_FINAL);
+    assert_memory_equal(body, &fin, sizeof fin);
+    assert_int_equal(alog_mpi_block_next(buf, n, &off, &b, &body), 1);
+    assert_int_equal(b.origin, 6);
+    assert_int_equal(b.kind, ALOG_MPI_BLOCK_STALL);
+    assert_memory_equal(body, "silent", 6);
+    assert_int_equal(alog_mpi_block_next(buf, n, &off, &b, &body), 0);
+    assert_int_equal(off, n);
+    /* cut short: in the body, in the head */
+    off = 0;
+    assert_int_equal(alog_mpi_block_next(buf, 40, &off, &b, &body), -1);
+    off = 0;
+    assert_int_equal(alog_mpi_block_next(buf, 8, &off, &b, &body), -1);
+    /* an unknown kind */
+    alog_mpi_block_put(buf, 1, 9, NULL, 0);
+    off = 0;
+    assert_int_equal(alog_mpi_block_next(buf, sizeof(alog_mpi_block), &off,
+                                         &b, &body), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_end_of),
         cmocka_unit_test(test_forecast),
         cmocka_unit_test(test_batch_fit),
+        cmocka_unit_test(test_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -523,7 +523,7 @@ static void test_bad_values(void **state)
                "--timeline=yes", NULL);
     /* --collect: a value of the other model names this model's values */
     expect_bad(MPI, "alog-mpi: --collect 'thread': must be one of "
-                    "blocking|async (see --help)",
+                    "blocking|async|tree (see --help)",
                "--collect", "thread", NULL);
     expect_bad(OMP, "alog-omp: --collect 'async': must be one of "
                     "none|thread (see --help)",
@@ -939,7 +939,7 @@ static void test_usage(void **state)
 
     const char *mpi_has[] = {"--interval", "--rate", "--count", "--duration",
                              "--payload", "--work", "--fail-after",
-                             "--collect", "blocking|async", "--batch",
+                             "--collect", "blocking|async|tree", "--fanout", "--tree-group", "--batch",
                              "--flush-ms", "--format", "--output",
                              "--number", "--range", "--parts", "--schedule",
                              "--no-baseline", "--help", "--version", NULL};
@@ -960,7 +960,7 @@ static void test_usage(void **state)
                              "--number", "--parts", "--schedule", NULL};
     const char *omp_hasnt[] = {"--wire", "--readers", "--exec", "--batch",
                                "--flush-ms", "--processes", "--id",
-                               "blocking|async", NULL};
+                               "blocking|async|tree", "--fanout", "--tree-group", NULL};
     check_usage(OMP, omp_has, omp_hasnt);
     char *ou = usage_of(OMP, prog_of(OMP));
     assert_non_null(strstr(ou, "(default: OMP_NUM_THREADS, else one per"));
