@@ -106,7 +106,9 @@ install_main() {
     $(pkg-config --cflags --libs alog) -Wl,-rpath,"$libdir" ||
     fail "the consumer does not build with pkg-config"
   expect "consumer (pkg-config)" "$(consumer_output "$version")" "$("$tmp/consumer-pc")"
-  ldd "$tmp/consumer-pc" | grep -q "$libdir/libalog.so.1" ||
+  # the output taken whole: `ldd | grep -q` under pipefail fails when grep
+  # quits early and ldd gets SIGPIPE
+  [[ $(ldd "$tmp/consumer-pc") == *"$libdir/libalog.so.1"* ]] ||
     fail "the pkg-config consumer does not load the installed libalog.so.1"
 
   # find_package(alog): shared, static and the model libraries.
@@ -125,7 +127,7 @@ install_main() {
   done
 
   # The scripts, run from the prefix, take the installed programs.
-  env -u ALOG_BUILD "$P/bin/alog-cluster" --help | grep -q '^cluster - ' ||
+  [[ $(env -u ALOG_BUILD "$P/bin/alog-cluster" --help) == "cluster - "* ]] ||
     fail "alog-cluster --help"
   env -u ALOG_BUILD "$P/bin/alog-compare" --help >/dev/null || fail "alog-compare --help"
   expect "alogexp's alog-mpi" "$P/bin/alog-mpi" \
@@ -148,7 +150,9 @@ print(layout.program("", "alog-mpi"))' "$P/share/alog/scripts")"
 
 # Remove the package if it is (even half) installed.
 deb_remove() {
-  if dpkg-query -W -f='${Status}' alog 2>/dev/null | grep -qv 'not-installed'; then
+  local status
+  status=$(dpkg-query -W -f='${Status}' alog 2>/dev/null || true)
+  if [[ -n $status && $status != *not-installed* ]]; then
     dpkg --purge alog >/dev/null 2>&1 || true
   fi
 }
@@ -161,7 +165,7 @@ deb_main() {
   # One package test on the machine at a time: the package is global.
   exec 9>/tmp/alog-package-test.lock
   flock 9
-  if dpkg-query -W -f='${Status}' alog 2>/dev/null | grep -q 'install ok installed'; then
+  if [[ $(dpkg-query -W -f='${Status}' alog 2>/dev/null) == *"install ok installed"* ]]; then
     skip "a package alog is installed already: not replacing it"
   fi
   tmp=$(mktemp -d) # global, as in install_main
